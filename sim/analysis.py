@@ -1,0 +1,205 @@
+"""From paired runs to reactions: differences, noise floors, labels, reasons and model-level outcomes.
+
+A reaction is what the run with the events did that its counterfactual twin (same random numbers, no events) did
+not. Whether a difference is large enough to call is judged against placebo pairs: two no-event runs on different
+random numbers. See docs/model.md, "Labels".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.engine import Trajectory
+from sim.schema import LabelRules
+from sim.statements import LABELS
+from sim.world import INTERESTS, Params
+
+FLOOR = 0.002  # smallest threshold: even a perfectly quiet model must not call a rounding error a reaction
+
+
+@dataclass
+class Reactions:
+    """Per-replicate measurements (leading axis R) and what they add up to."""
+
+    codes: tuple[str, ...]
+    parties: tuple[int, ...]
+    d_alignment: np.ndarray  # (R,N,N) window mean of event - counterfactual
+    d_posture: np.ndarray  # (R,N)
+    d_interest: np.ndarray  # (R,N,K) in stake units, weighted: sums to the change of utility
+    valence: np.ndarray  # (R,N,K) immediate change at impact, stake units, weighted
+    toward_parties: np.ndarray  # (R,N)
+    toward_adversaries: np.ndarray  # (R,N)
+    labels: np.ndarray  # (R,N) of str
+    thresholds: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def share(self, actor: int) -> dict[str, float]:
+        counts = Counter(self.labels[:, actor])
+        r = self.labels.shape[0]
+        return {label: counts[label] / r for label in LABELS if counts[label]}
+
+    def modal(self, actor: int) -> str:
+        shares = self.share(actor)
+        return max(shares, key=lambda k: (shares[k], -LABELS.index(k)))
+
+
+def window_mean(x: np.ndarray, window: int) -> np.ndarray:
+    return x[:, -window:].mean(axis=1)
+
+
+def measure(
+    params: Params,
+    stakes: np.ndarray,
+    event: Trajectory,
+    twin: Trajectory,
+    placebo: Trajectory,
+    rules: LabelRules,
+) -> Reactions:
+    """Turn three batches of runs (events, twins, placebo twins) into labelled reactions."""
+    w = min(rules.window, params.steps)
+    weights = params.weights[0] / stakes
+    parties = tuple(sorted({i for e in params.events for i in e.parties}))
+    d_align = window_mean(event.alignment - twin.alignment, w)
+    d_post = window_mean(event.posture - twin.posture, w)
+    d_int = window_mean(event.interests - twin.interests, w) * weights
+    valence = event.valence * weights
+    pl_align = window_mean(placebo.alignment - twin.alignment, w)
+    pl_post = window_mean(placebo.posture - twin.posture, w)
+    pl_int = window_mean(placebo.interests - twin.interests, w) * weights
+
+    a0 = params.alignment0[0]
+    to_parties = _toward(d_align, _party_weights(a0, parties))
+    to_adversaries = _toward(d_align, _adversary_weights(a0, parties))
+    pl_parties = _toward(pl_align, _party_weights(a0, parties))
+    pl_adversaries = _toward(pl_align, _adversary_weights(a0, parties))
+
+    z = rules.noise_z
+    thr = {
+        "alignment": np.maximum(z * pl_align.std(axis=0), FLOOR),  # (N,N)
+        "posture": np.maximum(z * pl_post.std(axis=0), FLOOR),  # (N,)
+        "interest": np.maximum(z * pl_int.std(axis=0), FLOOR),  # (N,K)
+        "parties": np.maximum(z * pl_parties.std(axis=0), FLOOR),
+        "adversaries": np.maximum(z * pl_adversaries.std(axis=0), FLOOR),
+        "valence": np.full(params.n, rules.valence_threshold),
+    }
+    labels = label(valence.sum(axis=2), d_post, to_parties, to_adversaries, thr)
+    return Reactions(params.codes, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
+                     labels, thr)
+
+
+def _party_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
+    """(N,N): row i averages i's alignment changes over the parties other than i."""
+    n = a0.shape[0]
+    w = np.zeros((n, n))
+    for i in range(n):
+        others = [p for p in parties if p != i]
+        if others:
+            w[i, others] = 1.0 / len(others)
+    return w
+
+
+def _adversary_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
+    """(N,N): row i weighs each non-party by how hostile it starts out toward the parties (the event's rivals)."""
+    n = a0.shape[0]
+    hostility = np.maximum(-a0[:, list(parties)].mean(axis=1), 0.0) if parties else np.zeros(n)
+    hostility[list(parties)] = 0.0
+    w = np.tile(hostility, (n, 1))
+    np.fill_diagonal(w, 0.0)
+    total = w.sum(axis=1, keepdims=True)
+    return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+
+
+def _toward(d_align: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    return (d_align * weights[None]).sum(axis=2)
+
+
+def label(
+    valence: np.ndarray,
+    d_post: np.ndarray,
+    to_parties: np.ndarray,
+    to_adversaries: np.ndarray,
+    thr: dict[str, np.ndarray],
+) -> np.ndarray:
+    """The label rules of docs/model.md, per replicate and actor. All inputs (R,N)."""
+    hurt = valence < -thr["valence"]
+    gain = valence > thr["valence"]
+    arms = d_post > thr["posture"]
+    allies_rivals = to_adversaries > thr["adversaries"]
+    closer = to_parties > thr["parties"]
+    away = to_parties < -thr["parties"]
+    out = np.full(valence.shape, "indifferent", dtype=object)
+    mixed = ~hurt & ~gain
+    out[mixed & closer] = "engages"
+    out[mixed & away] = "opposes"
+    out[mixed & ~closer & ~away & (arms | allies_rivals)] = "counterbalances"
+    out[gain] = "welcomes"
+    out[gain & away] = "hedges"
+    out[hurt] = "hedges"
+    out[hurt & away] = "opposes"
+    out[hurt & (arms | allies_rivals)] = "counterbalances"
+    return out
+
+
+def interval(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95% percentile interval over replicates."""
+    lo, hi = np.percentile(x, [2.5, 97.5])
+    return float(x.mean()), float(lo), float(hi)
+
+
+def outcomes(params: Params, event: Trajectory, twin: Trajectory, window: int) -> dict[str, dict[str, float]]:
+    """Model-level outcomes, each as the event-minus-twin difference with a 95% interval."""
+    prox = params.proximity[0]
+    off = ~np.eye(params.n, dtype=bool)
+
+    def tension(t: Trajectory) -> np.ndarray:
+        hostile = np.maximum(-t.alignment, 0.0) * prox
+        return window_mean(hostile[..., off].mean(axis=-1) * t.posture.mean(axis=-1), window)
+
+    def polarisation(t: Trajectory) -> np.ndarray:
+        return window_mean(t.alignment[..., off].std(axis=-1), window)
+
+    def posture(t: Trajectory) -> np.ndarray:
+        return window_mean(t.posture.mean(axis=-1), window)
+
+    result = {}
+    for name, f, what in (
+        ("regional_tension", tension, "mean hostility x proximity x posture over all pairs"),
+        ("polarisation", polarisation, "spread (sd) of all alignments"),
+        ("mean_posture", posture, "average military posture (1 = observed effort)"),
+    ):
+        mean, lo, hi = interval(f(event) - f(twin))
+        result[name] = {"mean": mean, "low": lo, "high": hi, "with_events": float(f(event).mean()),
+                        "without_events": float(f(twin).mean()), "meaning": what}
+    return result
+
+
+def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
+    """One paragraph, in words, of why `actor` reacted as it did."""
+    code = r.codes[actor]
+    label_ = r.modal(actor)
+    share = r.share(actor)[label_]
+    val = r.valence[:, actor].mean(axis=0)
+    order = np.argsort(-np.abs(val))
+    drivers = [f"{INTERESTS[k]} {val[k]:+.3f}" for k in order[:3] if abs(val[k]) >= 0.001]
+    total = val.sum()
+    feel = "gains" if total > r.thresholds["valence"][actor] else (
+        "loses" if total < -r.thresholds["valence"][actor] else "is mixed")
+    parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs)."]
+    parts.append(f"At impact it {feel} ({total:+.3f}: {', '.join(drivers) or 'no interest moved'}).")
+    dp = r.d_posture[:, actor]
+    if abs(dp.mean()) > r.thresholds["posture"][actor]:
+        up = float(np.mean(dp > r.thresholds["posture"][actor]))
+        parts.append(f"Posture {dp.mean():+.3f} ({'raised' if dp.mean() > 0 else 'lowered'} in "
+                     f"{up if dp.mean() > 0 else float(np.mean(dp < -r.thresholds['posture'][actor])):.0%}).")
+    moves = r.d_alignment[:, actor].mean(axis=0)
+    thr = r.thresholds["alignment"][actor]
+    big = [j for j in np.argsort(-np.abs(moves)) if j != actor and abs(moves[j]) > thr[j]][:3]
+    if big:
+        parts.append("Alignment: " + ", ".join(f"{r.codes[j]} {moves[j]:+.3f}" for j in big) + ".")
+    after = r.d_interest[:, actor].mean(axis=0)
+    k = int(np.argmax(np.abs(after)))
+    if abs(after[k]) >= 0.001:
+        parts.append(f"After reactions its {INTERESTS[k]} is {after[k]:+.3f}.")
+    return " ".join(parts)

@@ -1,0 +1,123 @@
+"""Cross-reference checks that need the whole scenario: codes that must exist, effects only on parties, and so on.
+
+Each check yields (path, message) so the loader can put a line and column on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.schema import Scenario
+from sim.statements import Change, GroupShare, Reaction, parse
+
+Found = tuple[tuple[str | int, ...], str]
+
+
+def cross_check(s: Scenario) -> list[Found]:
+    return [*_actors(s), *_relations(s), *_dependencies(s), *_events(s), *_expectations(s)]
+
+
+def _unknown(code: str, s: Scenario) -> str:
+    return f"unknown actor '{code}'; actors are: {', '.join(s.actors)}"
+
+
+def _actors(s: Scenario) -> Iterator[Found]:
+    if len(set(s.interests)) != len(s.interests):
+        yield ("interests",), "interest names must be unique"
+    for code, actor in s.actors.items():
+        for name in actor.interests:
+            if name not in s.interests:
+                yield (
+                    ("actors", code, "interests", name),
+                    f"unknown interest '{name}'; the scenario's interests are: {', '.join(s.interests)}",
+                )
+        if sum(actor.interests.values()) <= 0:
+            yield ("actors", code, "interests"), "interest weights must sum to something positive"
+
+
+def _relations(s: Scenario) -> Iterator[Found]:
+    seen: dict[tuple[str, str], int] = {}
+    for i, rel in enumerate(s.relations):
+        a, b = rel.pair
+        field = "between" if rel.symmetric else "from"
+        for pos, code in enumerate((a, b)):
+            if code not in s.actors:
+                where = ("relations", i, "between", pos) if rel.symmetric else (
+                    "relations", i, "from" if pos == 0 else "to")
+                yield where, _unknown(code, s)
+        if a == b:
+            yield ("relations", i, field), "a relation needs two different actors"
+        keys = [(a, b), (b, a)] if rel.symmetric else [(a, b)]
+        for key in keys:
+            if key in seen:
+                yield ("relations", i), f"{key[0]}->{key[1]} is already given in relations[{seen[key]}]"
+                break
+            seen[key] = i
+
+
+def _dependencies(s: Scenario) -> Iterator[Found]:
+    for kind in ("arms_imports", "trade"):
+        owners: set[str] = set()
+        for i, dep in enumerate(getattr(s.dependencies, kind)):
+            path = ("dependencies", kind, i)
+            if dep.of not in s.actors:
+                yield (*path, "of"), _unknown(dep.of, s)
+            if dep.of in owners:
+                yield (*path, "of"), f"{dep.of} already has {kind} shares"
+            owners.add(dep.of)
+            for code in dep.shares:
+                if code not in s.actors:
+                    yield (*path, "shares", code), _unknown(code, s)
+                if code == dep.of:
+                    yield (*path, "shares", code), "an actor cannot be its own partner"
+            total = sum(dep.shares.values())
+            if total > 1.0 + 1e-6:
+                yield (*path, "shares"), f"shares must sum to at most 1, got {total:g}"
+
+
+def _events(s: Scenario) -> Iterator[Found]:
+    names: set[str] = set()
+    for i, event in enumerate(s.events):
+        path = ("events", i)
+        if event.name in names:
+            yield (*path, "name"), f"event name '{event.name}' is used twice"
+        names.add(event.name)
+        if event.at >= s.model.steps:
+            yield (*path, "at"), f"event at step {event.at} is after the last step ({s.model.steps - 1})"
+        for k, code in enumerate(event.parties):
+            if code not in s.actors:
+                yield (*path, "parties", k), _unknown(code, s)
+        for k, effect in enumerate(event.effects):
+            for code in effect.actors():
+                if code not in s.actors:
+                    yield (*path, "effects", k, effect.kind), _unknown(code, s)
+                elif code not in event.parties:
+                    yield (*path, "effects", k, effect.kind), (
+                        f"{code} is not a party to this event; an event may only change its parties "
+                        f"({', '.join(event.parties)}): what others do must come out of the model"
+                    )
+            if effect.kind in ("alignment", "arms_share", "trade_share"):
+                pair = effect.actors()
+                if len(set(pair)) < 2:
+                    yield (*path, "effects", k, effect.kind), "needs two different actors"
+
+
+def _expectations(s: Scenario) -> Iterator[Found]:
+    groups = {g for actor in s.actors.values() for g in actor.groups}
+    for i, exp in enumerate(s.expectations):
+        path = ("expectations", i, "expect")
+        try:
+            statement = parse(exp.expect)
+        except ValueError as err:
+            yield path, str(err)
+            continue
+        if isinstance(statement, Reaction | Change) and statement.actor not in s.actors:
+            yield path, _unknown(statement.actor, s)
+        if isinstance(statement, Change) and statement.quantity == "alignment":
+            if statement.target not in s.actors:
+                yield path, _unknown(str(statement.target), s)
+        if isinstance(statement, Change) and statement.quantity == "interest":
+            if statement.target not in s.interests:
+                yield path, f"unknown interest '{statement.target}'; interests are: {', '.join(s.interests)}"
+        if isinstance(statement, GroupShare) and statement.group not in groups:
+            yield path, f"unknown group '{statement.group}'; groups are: {', '.join(sorted(groups)) or 'none'}"

@@ -1,0 +1,77 @@
+"""Check a scenario's expectations against measured reactions: expected, observed, share of runs, pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.analysis import Reactions
+from sim.schema import Scenario
+from sim.statements import Change, GroupShare, Reaction, parse
+from sim.world import INTERESTS
+
+PASS_SHARE = 0.8  # an expectation holds when it holds in at least this share of replicates
+
+
+@dataclass(frozen=True)
+class Verdict:
+    expect: str
+    source: str
+    observed: str
+    share: float
+    passed: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {"expect": self.expect, "source": self.source, "observed": self.observed,
+                "share": round(self.share, 4), "passed": self.passed}
+
+
+def check(scenario: Scenario, r: Reactions) -> list[Verdict]:
+    idx = {c: i for i, c in enumerate(r.codes)}
+    out = []
+    for exp in scenario.expectations:
+        st = parse(exp.expect)
+        if isinstance(st, Reaction):
+            i = idx[st.actor]
+            share = r.share(i).get(st.label, 0.0)
+            modal = r.modal(i)
+            observed = f"{modal} ({r.share(i)[modal]:.0%})"
+            out.append(Verdict(exp.expect, exp.source, observed, share, share >= PASS_SHARE and modal == st.label))
+        elif isinstance(st, Change):
+            values, thr = _quantity(st, r, idx)
+            share = float(np.mean(_holds(values, thr, st.direction)))
+            out.append(Verdict(exp.expect, exp.source, f"{values.mean():+.4f} (threshold {thr:.4f})", share,
+                               share >= PASS_SHARE))
+        else:
+            out.append(_group(st, exp.expect, exp.source, scenario, r, idx))
+    return out
+
+
+def _quantity(st: Change, r: Reactions, idx: dict[str, int]) -> tuple[np.ndarray, float]:
+    i = idx[st.actor]
+    if st.quantity == "alignment":
+        j = idx[str(st.target)]
+        return r.d_alignment[:, i, j], float(r.thresholds["alignment"][i, j])
+    if st.quantity == "posture":
+        return r.d_posture[:, i], float(r.thresholds["posture"][i])
+    k = INTERESTS.index(str(st.target))
+    return r.d_interest[:, i, k], float(r.thresholds["interest"][i, k])
+
+
+def _holds(values: np.ndarray, thr: float, direction: str) -> np.ndarray:
+    return {
+        "up": values > thr,
+        "down": values < -thr,
+        "not up": values <= thr,
+        "not down": values >= -thr,
+    }[direction]
+
+
+def _group(st: GroupShare, text: str, source: str, scenario: Scenario, r: Reactions,
+           idx: dict[str, int]) -> Verdict:
+    members = [c for c, a in scenario.actors.items() if st.group in a.groups]
+    hits = [c for c in members if sum(r.share(idx[c]).get(label, 0.0) for label in st.labels) >= PASS_SHARE]
+    need = {"most": len(members) // 2 + 1, "all": len(members)}.get(st.quantifier, st.count or 0)
+    observed = f"{len(hits)} of {len(members)} ({', '.join(hits) or 'none'})"
+    return Verdict(text, source, observed, len(hits) / max(len(members), 1), len(hits) >= need)

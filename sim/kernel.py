@@ -1,0 +1,350 @@
+"""The model's mathematics as array functions over a leading batch axis. See docs/model.md for the equations.
+
+The Mesa model (`sim.model`) calls these with a batch of one; batch runs call them with many runs at once. Both
+paths run the same floating-point operations in the same order, so a run gives the same numbers whichever drove it.
+
+Notation: A[b, i, j] is i's alignment toward j in [-1, 1]; P[b, i] is i's posture (1 = observed effort).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from sim.world import INTERESTS, Event, Params
+
+EPS = 1e-9
+K = len(INTERESTS)
+SEC, ECO, TEC, INF, AUT, VAL = range(K)
+# Unit conversions that bring each interest's marginal values to a common scale (docs/model.md, "Units").
+SCALE = np.ones(K)
+
+
+@dataclass
+class State:
+    alignment: np.ndarray  # (B,N,N)
+    anchor: np.ndarray  # (B,N,N) where inertia pulls alignment back to; events move it
+    posture: np.ndarray  # (B,N)
+    capability: np.ndarray  # (B,N) multiplier on military capability
+    technology: np.ndarray  # (B,N)
+    arms: np.ndarray  # (B,N,N) share of i's arms imports from j
+    trade: np.ndarray  # (B,N,N) share of i's trade with j
+    grad0: np.ndarray | None = None  # (B,N,N) revealed-preference calibration, see `calibrate`
+    gradp0: np.ndarray | None = None  # (B,N)
+    stakes: np.ndarray | None = None  # (B,N,K) size of each actor's marginal stake in each interest at the start
+    pull: np.ndarray | None = None  # (B,N,N) strength of the pull of each tie back to its anchor
+    pull_p: np.ndarray | None = None  # (B,N)
+
+    def copy(self) -> State:
+        return State(**{f.name: None if getattr(self, f.name) is None else getattr(self, f.name).copy()
+                        for f in fields(self)})
+
+
+def initial_state(p: Params) -> State:
+    b = p.batch
+    state = State(
+        alignment=np.broadcast_to(p.alignment0, (b, p.n, p.n)).copy(),
+        anchor=np.broadcast_to(p.alignment0, (b, p.n, p.n)).copy(),
+        posture=np.broadcast_to(p.posture0, (b, p.n)).copy(),
+        capability=np.ones((b, p.n)),
+        technology=np.broadcast_to(p.tech0, (b, p.n)).copy(),
+        arms=np.broadcast_to(p.arms0, (b, p.n, p.n)).copy(),
+        trade=np.broadcast_to(p.trade0, (b, p.n, p.n)).copy(),
+    )
+    calibrate(state, p)
+    return state
+
+
+def calibrate(state: State, p: Params) -> None:
+    """Treat the observed world as a stable equilibrium (revealed preference).
+
+    First order: whatever marginal pull the interests exert on the observed state is cancelled by a fixed term
+    (the unobserved reasons that keep states where they are), so only changes move them. Second order: where an
+    actor's utility curves upward along one of its own ties (a runaway), the pull back to the anchor is raised by
+    that curvature, so the observed state is a maximum and not a saddle. Each interest is measured in units of
+    the actor's own starting stake in it, which makes weights comparable between large and small states."""
+    ga, gp = interest_gradients(state, p)
+    size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / p.n)  # (B,N,K) marginal stake of each interest
+    state.stakes = size + 0.1 * size.mean(axis=2, keepdims=True) + EPS
+    state.grad0, state.gradp0 = utility_gradients(state, p)
+    curv_a, curv_p = _curvature(state, p)
+    state.pull = p.inertia[:, None, None] + np.maximum(curv_a, 0.0)
+    state.pull_p = p.posture_inertia[:, None] + np.maximum(curv_p, 0.0)
+
+
+def _curvature(state: State, p: Params, h: float = 1e-5) -> tuple[np.ndarray, np.ndarray]:
+    """The least pull per actor that makes each actor's own utility concave in its own choices.
+
+    For each actor, the Hessian of its utility over its own ties (by central differences, one perturbed copy per
+    choice): its largest eigenvalue, if positive, is the extra pull its ties need; likewise for posture alone."""
+    b, n = state.posture.shape
+    pull = np.zeros((b, n))
+    pull_p = np.zeros((b, n))
+    ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+    m = len(ii) + n
+    rows, prow = np.arange(len(ii)), np.arange(len(ii), m)
+    for k in range(b):
+        one = _member(state, p, k)
+        pk = p.select(k).broadcast(m)
+        up, down = repeat(one, m), repeat(one, m)
+        up.alignment[rows, ii, jj] += h
+        down.alignment[rows, ii, jj] -= h
+        up.posture[prow, np.arange(n)] += h
+        down.posture[prow, np.arange(n)] -= h
+        ga_up, gp_up = utility_gradients(up, pk)
+        ga_dn, gp_dn = utility_gradients(down, pk)
+        # own[q] = change of the perturbed actor's own gradient row (ties then posture) per unit of choice q
+        actor = np.concatenate([ii, np.arange(n)])
+        q = np.arange(m)
+        own_a = (ga_up[q, actor] - ga_dn[q, actor]) / (2 * h)  # (m, N)
+        own_p = (gp_up[q, actor] - gp_dn[q, actor]) / (2 * h)  # (m,)
+        for i in range(n):
+            sel = np.nonzero(ii == i)[0]
+            hess = own_a[sel][:, [j for j in range(n) if j != i]]
+            pull[k, i] = max(np.linalg.eigvalsh(0.5 * (hess + hess.T))[-1], 0.0)
+            pull_p[k, i] = max(own_p[len(ii) + i], 0.0)
+    return pull[:, :, None] * np.ones((1, 1, n)), pull_p
+
+
+def _member(state: State, p: Params, k: int) -> State:
+    return State(**{f.name: None if getattr(state, f.name) is None else getattr(state, f.name)[k:k + 1].copy()
+                    for f in fields(state)})
+
+
+def repeat(state: State, m: int) -> State:
+    return State(**{f.name: None if getattr(state, f.name) is None
+                    else np.repeat(getattr(state, f.name), m, axis=0) for f in fields(state)})
+
+
+SMOOTH = 0.1  # width of the soft kink between friendship and hostility
+
+
+def _parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Friendly and hostile parts of alignment, a = pos - neg, smoothed at 0 so that a pair at 0 has no kink
+    (a kink there breaks the calibration: the pull on one side of it would not be cancelled)."""
+    off = 1.0 - np.eye(a.shape[-1])
+    pos = SMOOTH * np.logaddexp(0.0, a / SMOOTH) * off
+    return pos, (pos - a) * off
+
+
+def _slopes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """d pos / d a and -d neg / d a."""
+    off = 1.0 - np.eye(a.shape[-1])
+    up = 0.5 * (1.0 + np.tanh(0.5 * a / SMOOTH))  # logistic, written so it never overflows
+    return up * off, (1.0 - up) * off
+
+
+def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
+    """Intermediate quantities shared by the interests and their gradients."""
+    pos, neg = _parts(s.alignment)
+    m = p.mil_share * s.posture * s.capability  # (B,N) military power
+    power = 0.5 * (m + p.gdp_share)  # military and economic weight
+    mutual = pos * np.swapaxes(pos, 1, 2)  # an alliance needs both sides: a+[i,k] a+[k,i]
+    backing = p.backing[:, None] * np.einsum("bki,bk->bi", mutual, m)
+    c = m + backing  # coalition strength C
+    hostile = np.swapaxes(neg, 1, 2) * p.proximity  # h[i,j] = j's hostility toward i x proximity
+    press = hostile * c[:, None, :]  # pi[i,j] pressure i feels from j
+    conflict = press + np.swapaxes(press, 1, 2)
+    total = conflict.sum(axis=2)  # K_j
+    denom = total + EPS
+    threat = (press * conflict / denom[:, None, :]).sum(axis=2)  # Theta_i
+    # influence: i's presence in k = their mutual engagement x i's weight + arms i supplies to k;
+    # i's share of k counts only rivals' presence against it (an ally's presence is not a loss)
+    weight = 0.5 * (p.mil_share * s.capability + p.gdp_share)
+    pos_t = np.swapaxes(pos, 1, 2)
+    presence = 0.5 * (pos + pos_t) * weight[:, :, None] + np.swapaxes(s.arms, 1, 2)
+    rival = (1.0 - mutual) ** 2  # rho[i,l]: a close ally barely crowds, a rival fully
+    crowd = np.einsum("bil,blk->bik", rival, presence)  # sum_l rho[i,l] p[l,k]
+    crowd -= np.diagonal(rival, axis1=1, axis2=2)[:, :, None] * presence  # drop l == i
+    dilute = presence + crowd + 1e-3  # D[i,k]
+    share = presence / dilute
+    # autonomy: concentration of i's commitments, weighted by partners' power
+    commit = pos * power[:, None, :]
+    ctot = commit.sum(axis=2) + EPS
+    gap = np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0)
+    sim = 1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :])
+    return dict(pos=pos, neg=neg, mutual=mutual, m=m, power=power, c=c, hostile=hostile, press=press, conflict=conflict,
+                denom=denom, threat=threat, presence=presence, weight=weight, dilute=dilute, share=share,
+                commit=commit, ctot=ctot,
+                gap=gap, sim=sim)
+
+
+def _arms_volume(s: State, p: Params) -> np.ndarray:
+    grow = p.volume_grows[:, None] * (s.posture * s.capability - 1.0) + 1.0
+    return p.import_share[:, None] * p.spending * grow
+
+
+def interests(s: State, p: Params) -> np.ndarray:
+    """Each actor's value of each interest in state `s`: (B,N,K)."""
+    t = _terms(s, p)
+    n = p.n
+    off = 1.0 - np.eye(n)
+    x = np.empty((*s.posture.shape, K))
+    x[..., SEC] = -np.log1p(t["threat"] / t["c"])
+    revenue = np.einsum("bki,bk->bi", s.arms, _arms_volume(s, p)) / p.spending
+    x[..., ECO] = (0.5 * (s.trade * (1.0 + s.alignment)).sum(axis=2) + revenue
+                   - p.posture_cost[:, None] * p.burden * s.posture)
+    x[..., TEC] = s.technology + p.spillover[:, None] * (t["pos"] * np.swapaxes(t["pos"], 1, 2) * t["gap"]).sum(2)
+    floor = p.influence_floor[:, None, None]
+    x[..., INF] = -(t["weight"][:, None, :] * floor / (floor + t["share"]) * off).sum(axis=2)
+    x[..., AUT] = -((t["commit"] / t["ctot"][:, :, None]) ** 2).sum(axis=2) - (s.arms**2).sum(axis=2)
+    x[..., VAL] = (t["sim"] * 0.5 * (s.alignment + np.swapaxes(s.alignment, 1, 2))).sum(axis=2) / (n - 1)
+    return x * SCALE
+
+
+def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """d interest_i / d A[i, j] and d interest_i / d P[i], per interest: (B,N,N,K) and (B,N,K).
+
+    Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
+    (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
+    t = _terms(s, p)
+    n = p.n
+    b = s.posture.shape[0]
+    ga = np.zeros((b, n, n, K))
+    gp = np.zeros((b, n, K))
+    on_pos, on_neg = _slopes(s.alignment)
+    m, c, threat = t["m"], t["c"], t["threat"]
+    h, press, conflict, denom = t["hostile"], t["press"], t["conflict"], t["denom"]
+    dm_dp = p.mil_share * s.capability  # d m_i / d P_i
+    gamma = p.backing[:, None]
+
+    # --- security: Sec_i = -log(1 + Theta_i / C_i)
+    dsec_dtheta = -1.0 / (c + threat)
+    dsec_dc = threat / (c * (c + threat))
+    r = press * conflict / denom[:, None, :] ** 2  # R[i,l]
+    hsum = h.sum(axis=1)  # H_j = sum_l h[l,j]
+    dtheta_dc = (h * (conflict + press) / denom[:, None, :] - r * hsum[:, None, :]
+                 - np.einsum("bil,blj->bij", r, h))  # d Theta_i / d C_j for j != i
+    # C_i raises the pressure i exerts on each l (pi[l,i] = h[l,i] C_i), which draws l's focus toward i
+    dtheta_dci = (np.swapaxes(h, 1, 2) * (press / denom[:, None, :] - r)).sum(axis=2)
+    # (1) i backs j: C_j rises by gamma m_i a+[j,i], and C_i by gamma m_j a+[j,i] (alliances are mutual)
+    pos_t = np.swapaxes(t["pos"], 1, 2)
+    ga[..., SEC] = on_pos * pos_t * (
+        dsec_dtheta[:, :, None] * dtheta_dc * (gamma * m)[:, :, None]
+        + (dsec_dc[:, :, None] + dsec_dtheta[:, :, None] * dtheta_dci[:, :, None]) * gamma[:, :, None] * m[:, None, :]
+    )
+    # (2) i's hostility toward j: pressure j feels from i, pi[j,i] = h[j,i] C_i
+    dtheta_dpress_ji = press / denom[:, None, :] - r
+    prox_t = np.swapaxes(p.proximity, 1, 2)
+    ga[..., SEC] += dsec_dtheta[:, :, None] * dtheta_dpress_ji * (-on_neg) * prox_t * c[:, :, None]
+    # posture: raises C_i (own strength and the pressure i exerts) and the coalitions i backs
+    dtheta_backed = (dtheta_dc * t["mutual"]).sum(axis=2) * gamma
+    gp[..., SEC] = dm_dp * (dsec_dtheta * (dtheta_dci + dtheta_backed) + dsec_dc)
+
+    # --- economy: trade grows with alignment; posture costs a share of GDP
+    ga[..., ECO] = 0.5 * s.trade
+    gp[..., ECO] = -p.posture_cost[:, None] * p.burden
+
+    # --- technology: access through mutual alignment with more advanced partners
+    ga[..., TEC] = p.spillover[:, None, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * t["gap"]
+
+    # --- influence: -sum_k weight_k floor / (floor + share_ik), share_ik = p_ik / D_ik
+    weight, dilute, presence, share = t["weight"], t["dilute"], t["presence"], t["share"]
+    floor = p.influence_floor[:, None, None]
+    off = 1.0 - np.eye(n)
+    value = weight[:, None, :] * floor / (floor + share) ** 2 * off  # d I_i / d s_ik
+    own = value * (dilute - presence) / dilute**2 * 0.5 * weight[:, :, None]  # via i's own presence in j
+    allies = np.einsum("bik,bjk->bij", value * presence / dilute**2, presence)  # via rho[i,j]: j stops crowding i
+    drho = 2.0 * (1.0 - t["mutual"]) * np.swapaxes(t["pos"], 1, 2)  # -d rho[i,j] / d a+[i,j]
+    ga[..., INF] = on_pos * (own + drho * allies) * off
+
+    # --- autonomy: -sum_k (commitment share to k)^2
+    y, ytot = t["commit"], t["ctot"]
+    sumsq = (y**2).sum(axis=2)
+    ga[..., AUT] = on_pos * t["power"][:, None, :] * (2.0 / ytot**2)[:, :, None] * (
+        (sumsq / ytot)[:, :, None] - y)
+
+    # --- values: alignment with similar regimes
+    ga[..., VAL] = t["sim"] * 0.5 / (n - 1) * off
+    return ga * SCALE, gp * SCALE
+
+
+def utility_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted sum of interest gradients, each interest measured in units of its own starting stake."""
+    assert s.stakes is not None
+    ga, gp = interest_gradients(s, p)
+    w = p.weights / s.stakes
+    return np.einsum("bijk,bik->bij", ga, w) + _closure_gradient(s, p), np.einsum("bik,bik->bi", gp, w)
+
+
+def _closure_gradient(s: State, p: Params) -> np.ndarray:
+    """Triadic closure: i values ties with its partners' committed partners, sum_jk a+[i,j] a+[i,k] c+[j,k],
+    where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
+    coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
+    pos, _ = _parts(s.alignment)
+    up, _ = _slopes(s.alignment)
+    committed, _ = _parts(s.anchor)
+    pull = np.einsum("bij,bjk->bik", pos, committed) + np.einsum("bij,bkj->bik", pos, committed)
+    return p.closure[:, None, None] * up * pull
+
+
+def pressures(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The calibrated marginal utility of moving toward each partner and of raising posture."""
+    ga, gp = utility_gradients(s, p)
+    assert s.grad0 is not None and s.gradp0 is not None and s.pull is not None and s.pull_p is not None
+    # reciprocity: a one-sided relationship costs; matching the partner's stance is part of the equilibrium
+    gap = s.alignment - np.swapaxes(s.alignment, 1, 2)
+    gap0 = s.anchor - np.swapaxes(s.anchor, 1, 2)
+    ga = ga - s.grad0 - s.pull * (s.alignment - s.anchor) - p.reciprocity[:, None, None] * (gap - gap0)
+    gp = gp - s.gradp0 - s.pull_p * (s.posture - p.posture0)
+    return ga, gp
+
+
+def choose(gain: np.ndarray, step: np.ndarray, rationality: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Logit choice among away / hold / toward (-step, 0, +step), picked with uniform numbers `u`.
+
+    Elementwise, so an agent choosing its own row gets bit-for-bit what the batch computes for it."""
+    x = np.clip(rationality * step * gain, -50.0, 50.0)
+    up, down = np.exp(x), np.exp(-x)
+    total = up + 1.0 + down
+    p_down = down / total
+    p_hold = 1.0 / total
+    return np.where(u < p_down, -step, np.where(u < p_down + p_hold, 0.0, step))
+
+
+def decide(s: State, p: Params, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All actors' moves for one step; u is (B, N, N+1) uniforms: one per partner, the last for posture."""
+    ga, gp = pressures(s, p)
+    lam = p.rationality[:, None, None]
+    d_align = choose(ga, p.alignment_step[:, None, None], lam, u[..., :-1])
+    d_post = choose(gp, p.posture_step[:, None], lam[..., 0], u[..., -1])
+    d_align = d_align * (1.0 - np.eye(p.n))
+    return d_align, d_post
+
+
+def apply_moves(s: State, d_align: np.ndarray, d_post: np.ndarray) -> None:
+    s.alignment = np.clip(s.alignment + d_align, -1.0, 1.0)
+    s.posture = np.clip(s.posture + d_post, 0.1, 5.0)
+
+
+def apply_event(s: State, event: Event) -> None:
+    """An event changes the state between its parties only; the schema guarantees no one else is named."""
+    for e in event.effects:
+        amt = e.amount
+        if e.kind == "alignment":
+            pairs = [(e.i, e.j), (e.j, e.i)] if e.symmetric else [(e.i, e.j)]
+            for a, b in pairs:
+                s.alignment[:, a, b] = np.clip(s.alignment[:, a, b] + amt, -1.0, 1.0)
+                s.anchor[:, a, b] = np.clip(s.anchor[:, a, b] + amt, -1.0, 1.0)
+        elif e.kind == "capability":
+            s.capability[:, e.i] *= amt
+        elif e.kind == "technology":
+            s.technology[:, e.i] = np.clip(s.technology[:, e.i] + amt, 0.0, 2.0)
+        else:
+            target = s.arms if e.kind == "arms_share" else s.trade
+            _shift_share(target, e.i, e.j, amt)
+
+
+def _shift_share(shares: np.ndarray, i: int, j: int, delta: np.ndarray) -> None:
+    """Move `delta` of i's flow to partner j; the other partners give it up in proportion to what they had."""
+    row = shares[:, i, :]
+    old = row[:, j].copy()
+    total = row.sum(axis=1)
+    new = np.clip(old + delta, 0.0, 1.0)
+    rest_old = total - old
+    rest_new = np.maximum(total - new, 0.0)
+    factor = np.where(rest_old > 0, rest_new / np.where(rest_old > 0, rest_old, 1.0), 0.0)
+    row *= factor[:, None]
+    row[:, j] = new
+    shares[:, i, :] = row

@@ -1,0 +1,72 @@
+"""`--set path=value`: change any value of a scenario from the command line without editing the file.
+
+Paths are dotted; list items are picked by index (`relations.3.alignment`) or, for events, by name
+(`events.framework_signed.effects.0.alignment.delta`). Values are read as YAML, so `0.6`, `true` and `[USA, IND]` work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from sim.loader import Problem, ScenarioError
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> None:
+    problems = []
+    for item in overrides:
+        try:
+            _apply(data, item)
+        except ValueError as err:
+            problems.append(Problem(file, 0, 0, (), f"--set {item}: {err}"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _apply(data: dict[str, Any], item: str) -> None:
+    if "=" not in item:
+        raise ValueError("expected path=value, e.g. actors.CHN.interests.security=0.6")
+    path, raw = item.split("=", 1)
+    parts = [p for p in path.strip().split(".") if p]
+    if not parts:
+        raise ValueError("empty path")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        raise ValueError(f"cannot read value {raw!r}") from None
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        node = _child(node, part, parts[: depth + 1], create=depth >= 1)
+    last = parts[-1]
+    if isinstance(node, list):
+        node[_index(node, last, parts)] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise ValueError(f"'{'.'.join(parts[:-1])}' is a single value, not a mapping or a list")
+
+
+def _child(node: Any, part: str, so_far: list[str], create: bool) -> Any:
+    if isinstance(node, dict):
+        if part not in node:
+            if not create:
+                raise ValueError(f"no '{'.'.join(so_far)}' in the scenario")
+            node[part] = {}
+        return node[part]
+    if isinstance(node, list):
+        return node[_index(node, part, so_far)]
+    raise ValueError(f"'{'.'.join(so_far[:-1])}' is a single value, not a mapping or a list")
+
+
+def _index(items: list[Any], part: str, so_far: list[str]) -> int:
+    if part.isdigit():
+        if int(part) >= len(items):
+            raise ValueError(f"'{'.'.join(so_far)}': index out of range (there are {len(items)})")
+        return int(part)
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and item.get("name") == part:
+            return i
+    names = [str(x.get("name")) for x in items if isinstance(x, dict) and "name" in x]
+    hint = f"; names are: {', '.join(names)}" if names else ""
+    raise ValueError(f"'{'.'.join(so_far)}': no item named '{part}'{hint}")

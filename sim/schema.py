@@ -1,0 +1,245 @@
+"""The scenario file format, as pydantic models.
+
+Every field a student can mistype is declared here with `extra="forbid"`, so a typo is an error and not a silently
+ignored key. Cross-references (an event naming an actor that does not exist) are checked in `sim.checks`, which
+knows the whole file; this module only knows the shape of each piece.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DEFAULT_INTERESTS = ("security", "economy", "technology", "influence", "autonomy", "values")
+CODE_PATTERN = r"^[A-Z]{2,3}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN, description="ISO 3166-1 alpha-3 code, or EU")]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Figure(Strict):
+    """A number with the place it came from: no figure enters a scenario without a source."""
+
+    value: Annotated[float, Field(ge=0.0)]
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class Score(Figure):
+    value: Unit  # type: ignore[assignment]
+
+
+class Actor(Strict):
+    name: str = Field(min_length=1)
+    groups: list[str] = Field(default_factory=list)
+    military_expenditure: Figure = Field(description="US$ bn, current")
+    gdp: Figure = Field(description="US$ tn, current")
+    regime: Score = Field(description="democracy score in [0, 1] (e.g. V-Dem liberal democracy index)")
+    technology: Score = Field(description="technology level in [0, 1], relative to the most advanced actor")
+    posture: Annotated[float, Field(gt=0.0, le=5.0)] = Field(
+        default=1.0, description="starting military posture; 1 = the observed level of effort"
+    )
+    interests: dict[str, Unit] = Field(description="weights over interests; normalised to sum to 1")
+    rationale: str | None = Field(default=None, description="one line: why these weights")
+
+
+class Relation(Strict):
+    """Alignment in [-1, 1] (hostile .. allied) and strategic proximity in [0, 1]."""
+
+    between: tuple[Code, Code] | None = Field(default=None, description="symmetric relation")
+    from_: Code | None = Field(default=None, alias="from", description="directed relation: from")
+    to: Code | None = Field(default=None, description="directed relation: to")
+    alignment: Signed | None = None
+    proximity: Unit | None = None
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Relation:
+        if (self.between is None) == (self.from_ is None and self.to is None):
+            raise ValueError("give either 'between: [A, B]' or both 'from' and 'to'")
+        if self.between is None and (self.from_ is None or self.to is None):
+            raise ValueError("a directed relation needs both 'from' and 'to'")
+        if self.alignment is None and self.proximity is None:
+            raise ValueError("a relation needs 'alignment', 'proximity' or both")
+        return self
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        if self.between is not None:
+            return self.between
+        assert self.from_ is not None and self.to is not None
+        return (self.from_, self.to)
+
+    @property
+    def symmetric(self) -> bool:
+        return self.between is not None
+
+
+class Shares(Strict):
+    """One actor's partners and the share of a flow each takes (arms imports, trade)."""
+
+    of: Code
+    shares: dict[Code, Unit]
+    year: str | int | None = None
+    source: str = Field(min_length=1)
+
+
+class ArmsMarket(Strict):
+    """How arms-import volumes respond to capability: the sign of third-party suppliers' valence hangs on it."""
+
+    volume: Literal["fixed", "grows_with_capability"] = "grows_with_capability"
+    import_share_of_spending: Unit = Field(
+        default=0.1, description="fraction of an importer's military spending that goes on imports"
+    )
+    source: str | None = None
+
+
+class Dependencies(Strict):
+    arms_imports: list[Shares] = Field(default_factory=list)
+    trade: list[Shares] = Field(default_factory=list)
+    arms_market: ArmsMarket = Field(default_factory=ArmsMarket)
+
+
+class Effect(Strict):
+    """One change an event makes. Exactly one of the fields is set; every actor named must be a party."""
+
+    alignment: AlignmentChange | None = None
+    capability: CapabilityChange | None = None
+    technology: TechnologyChange | None = None
+    arms_share: ShareChange | None = None
+    trade_share: ShareChange | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Effect:
+        set_ = [k for k in type(self).model_fields if getattr(self, k) is not None]
+        if len(set_) != 1:
+            raise ValueError(
+                "an effect has exactly one of alignment, capability, technology, arms_share, trade_share"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in type(self).model_fields if getattr(self, k) is not None)
+
+    def actors(self) -> list[str]:
+        change = getattr(self, self.kind)
+        return change.actors()
+
+
+class AlignmentChange(Strict):
+    """Shifts alignment and the parties' commitment to it: a treaty moves the baseline, not just today."""
+
+    between: tuple[Code, Code] | None = None
+    from_: Code | None = Field(default=None, alias="from")
+    to: Code | None = None
+    delta: Signed
+
+    @model_validator(mode="after")
+    def _one_form(self) -> AlignmentChange:
+        if (self.between is None) == (self.from_ is None or self.to is None):
+            raise ValueError("give either 'between: [A, B]' or both 'from' and 'to'")
+        return self
+
+    def actors(self) -> list[str]:
+        return list(self.between) if self.between else [self.from_ or "", self.to or ""]
+
+
+class CapabilityChange(Strict):
+    actor: Code
+    factor: Annotated[float, Field(gt=0.0, le=10.0)] = Field(description="multiplies military capability")
+
+    def actors(self) -> list[str]:
+        return [self.actor]
+
+
+class TechnologyChange(Strict):
+    actor: Code
+    delta: Signed
+
+    def actors(self) -> list[str]:
+        return [self.actor]
+
+
+class ShareChange(Strict):
+    """Moves a share of `of`'s flow to (or from) `to`; other partners' shares shrink (grow) in proportion."""
+
+    of: Code
+    to: Code
+    delta: Signed
+
+    def actors(self) -> list[str]:
+        return [self.of, self.to]
+
+
+Effect.model_rebuild()
+
+
+class Event(Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$", description="identifier, lower_snake_case")
+    at: int = Field(ge=0, le=10_000, description="step (month) at which the event happens")
+    date: dt.date | None = None
+    description: str = Field(min_length=1)
+    parties: list[Code] = Field(min_length=1)
+    effects: list[Effect] = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class LabelRules(Strict):
+    """How a measured response becomes a word. See docs/model.md, 'Labels'."""
+
+    window: int = Field(default=24, ge=1, le=600, description="months at the end of the run that are measured")
+    noise_z: float = Field(default=2.5, gt=0.0, le=10.0, description="behaviour must exceed z x placebo sd")
+    valence_threshold: float = Field(
+        default=0.02, ge=0.0, le=1.0, description="|valence| below this fraction of the parties' is mixed"
+    )
+
+
+class ModelSettings(Strict):
+    steps: int = Field(default=60, ge=1, le=600, description="months simulated")
+    rationality: float = Field(default=20000.0, gt=0.0, le=1e6, description="logit precision of choices")
+    alignment_step: float = Field(default=0.005, gt=0.0, le=0.5)
+    posture_step: float = Field(default=0.005, gt=0.0, le=0.5)
+    inertia: float = Field(default=1.0, ge=0.0, le=1000.0, description="pull of alignment back to its anchor")
+    posture_inertia: float = Field(default=1.0, ge=0.0, le=1000.0, description="pull of posture back to 1")
+    reciprocity: float = Field(default=0.5, ge=0.0, le=100.0, description="cost of a one-sided relationship")
+    closure: float = Field(default=0.5, ge=0.0, le=100.0, description="value of ties among one's partners")
+    alliance_backing: Unit = Field(default=0.5, description="share of a partner's power that backs you")
+    influence_floor: float = Field(default=0.05, gt=0.0, le=1.0, description="keeps log-influence finite")
+    technology_spillover: Unit = Field(default=0.5)
+    posture_cost: float = Field(default=1.0, ge=0.0, le=100.0)
+    labels: LabelRules = Field(default_factory=LabelRules)
+
+
+class RunSettings(Strict):
+    seed: int = Field(default=20251031, ge=0, le=2**63 - 1)
+    replications: int = Field(default=50, ge=1, le=100_000)
+
+
+class Expectation(Strict):
+    """A checkable statement from a source, e.g. `CHN counterbalances`, `alignment CHN->PAK up`."""
+
+    expect: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class Scenario(Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str = Field(min_length=1)
+    description: str = ""
+    sources: dict[str, str] = Field(default_factory=dict, description="short key -> full citation")
+    interests: list[str] = Field(default_factory=lambda: list(DEFAULT_INTERESTS), min_length=1)
+    actors: dict[Code, Actor] = Field(min_length=2)
+    relations: list[Relation] = Field(default_factory=list)
+    dependencies: Dependencies = Field(default_factory=Dependencies)
+    events: list[Event] = Field(default_factory=list)
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    run: RunSettings = Field(default_factory=RunSettings)
+    expectations: list[Expectation] = Field(default_factory=list)

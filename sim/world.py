@@ -1,0 +1,189 @@
+"""A scenario compiled into arrays: the only form of it the model sees.
+
+Every array carries a leading batch axis (runs or parameter points). A single run is a batch of one; a sweep stacks
+many. Parameters are stored with the same axis so that a sweep can vary any of them per point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from sim.schema import DEFAULT_INTERESTS, Scenario
+
+INTERESTS = DEFAULT_INTERESTS  # the interest functions the engine knows, in the order of the K axis
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One compiled event effect: which arrays it touches, by actor index, and by how much (per batch member)."""
+
+    kind: str
+    i: int
+    j: int
+    amount: np.ndarray  # (B,)
+    symmetric: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    at: int
+    parties: tuple[int, ...]
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything fixed during a run. Shapes: (B,) scalars, (B,N) per actor, (B,N,N) per pair, (B,N,K) weights."""
+
+    codes: tuple[str, ...]
+    mil_share: np.ndarray
+    gdp_share: np.ndarray
+    spending: np.ndarray  # military expenditure, US$ bn, for the arms market
+    burden: np.ndarray  # military expenditure / GDP
+    regime: np.ndarray
+    weights: np.ndarray
+    proximity: np.ndarray
+    alignment0: np.ndarray
+    arms0: np.ndarray
+    trade0: np.ndarray
+    tech0: np.ndarray
+    posture0: np.ndarray
+    rationality: np.ndarray
+    alignment_step: np.ndarray
+    posture_step: np.ndarray
+    inertia: np.ndarray
+    posture_inertia: np.ndarray
+    reciprocity: np.ndarray
+    closure: np.ndarray
+    backing: np.ndarray
+    influence_floor: np.ndarray
+    spillover: np.ndarray
+    posture_cost: np.ndarray
+    import_share: np.ndarray
+    volume_grows: np.ndarray  # 1.0 if arms imports grow with capability, else 0.0
+    steps: int
+    events: tuple[Event, ...] = field(default=())
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    @property
+    def batch(self) -> int:
+        return int(self.weights.shape[0])
+
+    def without_events(self) -> Params:
+        return replace(self, events=())
+
+    def select(self, k: int) -> Params:
+        """Batch member k alone, as a batch of one."""
+        def pick(x: np.ndarray) -> np.ndarray:
+            return x[k:k + 1] if x.shape[0] > 1 else x
+
+        changes = {f.name: pick(getattr(self, f.name)) for f in fields(self)
+                   if isinstance(getattr(self, f.name), np.ndarray)}
+        events = tuple(replace(e, effects=tuple(replace(x, amount=pick(x.amount)) for x in e.effects))
+                       for e in self.events)
+        return replace(self, events=events, **changes)
+
+    def broadcast(self, batch: int) -> Params:
+        """The same parameters for `batch` runs (read-only views, no copies)."""
+        def widen(x: np.ndarray) -> np.ndarray:
+            return np.broadcast_to(x, (batch, *x.shape[1:]))
+
+        changes = {f.name: widen(getattr(self, f.name)) for f in fields(self)
+                   if isinstance(getattr(self, f.name), np.ndarray)}
+        events = tuple(replace(e, effects=tuple(replace(x, amount=widen(x.amount)) for x in e.effects))
+                       for e in self.events)
+        return replace(self, events=events, **changes)
+
+
+def compile_scenario(s: Scenario) -> Params:
+    """Scenario -> Params with a batch of one. Missing relations default to neutral and distant."""
+    codes = tuple(s.actors)
+    idx = {c: k for k, c in enumerate(codes)}
+    n = len(codes)
+    actors = list(s.actors.values())
+    mil = np.array([a.military_expenditure.value for a in actors], dtype=float)
+    gdp = np.array([a.gdp.value for a in actors], dtype=float)
+    weights = np.zeros((n, len(INTERESTS)))
+    for k, a in enumerate(actors):
+        for name, w in a.interests.items():
+            weights[k, INTERESTS.index(name)] = w
+        weights[k] /= weights[k].sum()
+    align = np.zeros((n, n))
+    prox = np.zeros((n, n))
+    for rel in s.relations:
+        a, b = idx[rel.pair[0]], idx[rel.pair[1]]
+        pairs = [(a, b), (b, a)] if rel.symmetric else [(a, b)]
+        for x, y in pairs:
+            if rel.alignment is not None:
+                align[x, y] = rel.alignment
+            if rel.proximity is not None:
+                prox[x, y] = rel.proximity
+    arms = _shares(s.dependencies.arms_imports, idx, n)
+    trade = _shares(s.dependencies.trade, idx, n)
+    m = s.model
+    market = s.dependencies.arms_market
+
+    def one(x: object) -> np.ndarray:
+        return np.asarray(x, dtype=float)[None, ...]
+
+    events = tuple(_compile_event(e, idx) for e in sorted(s.events, key=lambda e: e.at))
+    return Params(
+        codes=codes,
+        mil_share=one(mil / mil.sum()),
+        gdp_share=one(gdp / gdp.sum()),
+        spending=one(mil),
+        burden=one(mil / (gdp * 1000.0)),
+        regime=one([a.regime.value for a in actors]),
+        weights=one(weights),
+        proximity=one(prox),
+        alignment0=one(align),
+        arms0=one(arms),
+        trade0=one(trade),
+        tech0=one([a.technology.value for a in actors]),
+        posture0=one([a.posture for a in actors]),
+        rationality=one(m.rationality),
+        alignment_step=one(m.alignment_step),
+        posture_step=one(m.posture_step),
+        inertia=one(m.inertia),
+        posture_inertia=one(m.posture_inertia),
+        reciprocity=one(m.reciprocity),
+        closure=one(m.closure),
+        backing=one(m.alliance_backing),
+        influence_floor=one(m.influence_floor),
+        spillover=one(m.technology_spillover),
+        posture_cost=one(m.posture_cost),
+        import_share=one(market.import_share_of_spending),
+        volume_grows=one(1.0 if market.volume == "grows_with_capability" else 0.0),
+        steps=m.steps,
+        events=events,
+    )
+
+
+def _shares(deps: list, idx: dict[str, int], n: int) -> np.ndarray:
+    out = np.zeros((n, n))
+    for dep in deps:
+        for code, share in dep.shares.items():
+            out[idx[dep.of], idx[code]] = share
+    return out
+
+
+def _compile_event(e, idx: dict[str, int]) -> Event:  # noqa: ANN001 - schema.Event, kept loose for sweeps
+    effects = []
+    for eff in e.effects:
+        change = getattr(eff, eff.kind)
+        if eff.kind == "alignment":
+            a, b = change.between if change.between else (change.from_, change.to)
+            effects.append(Effect("alignment", idx[a], idx[b], np.array([change.delta]), change.between is not None))
+        elif eff.kind == "capability":
+            effects.append(Effect("capability", idx[change.actor], -1, np.array([change.factor])))
+        elif eff.kind == "technology":
+            effects.append(Effect("technology", idx[change.actor], -1, np.array([change.delta])))
+        else:
+            effects.append(Effect(eff.kind, idx[change.of], idx[change.to], np.array([change.delta])))
+    return Event(e.name, e.at, tuple(idx[p] for p in e.parties), tuple(effects))
