@@ -20,7 +20,14 @@ RunKey = tuple[int, int, int, int]  # (seed, point, replicate, stream): stream 0
 
 
 def run_generator(key: RunKey) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(list(key))))
+    """The run's own stream. Its first draw seeds Mesa's stdlib `random` (mesa.Model does this with the `rng` it
+    is given), so the engine makes the same draw: both drivers then see the same numbers from step 1 on."""
+    gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(list(key))))
+    return gen
+
+
+def skip_mesa_draw(gen: np.random.Generator) -> None:
+    gen.integers(np.iinfo(np.int32).max)
 
 
 @dataclass
@@ -39,10 +46,13 @@ def simulate(
     with_events: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> Trajectory:
-    """Run len(keys) runs of `params` (a batch of one, broadcast) for params.steps steps."""
+    """Run len(keys) runs of `params` (a batch of one, broadcast) for params.steps steps; `progress` is told how
+    many run-steps were done after each step."""
     b, n, steps = len(keys), params.n, params.steps
     p = params.broadcast(b) if params.batch == 1 else params
     gens = [run_generator(k) for k in keys]
+    for g in gens:
+        skip_mesa_draw(g)
     state = kernel.initial_state(params)
     if params.batch == 1:
         state = kernel.repeat(state, b)
@@ -64,7 +74,7 @@ def simulate(
         kernel.apply_moves(state, d_align, d_post)
         _record(out, t + 1, state, p)
         if progress is not None:
-            progress(1)
+            progress(b)
     return out
 
 

@@ -265,9 +265,20 @@ def _bounds(loc: Path_) -> tuple[float, float] | None:
     return (lo, hi) if lo is not None and hi is not None else None
 
 
-def validate_data(data: dict[str, Any], locs: _Locations, file: str) -> Scenario:
-    """Pydantic validation, then the cross-reference checks; every failure comes back located."""
+def validate_data(
+    data: dict[str, Any], locs: _Locations, file: str, overridden: dict[Path_, str] | None = None
+) -> Scenario:
+    """Pydantic validation, then the cross-reference checks; every failure comes back located.
+
+    `overridden` maps paths changed on the command line to the `--set` that changed them: an error there points
+    at the option, not at a line of the file that no longer holds the value."""
     from sim.checks import cross_check
+
+    def where(path: Path_, message: str) -> Problem:
+        for prefix, option in (overridden or {}).items():
+            if path[: len(prefix)] == prefix:
+                return Problem(f"{file}: --set {option}", 0, 0, path, message)
+        return Problem(file, *locs.at(path), path, message)
 
     try:
         scenario = Scenario.model_validate(data)
@@ -275,9 +286,9 @@ def validate_data(data: dict[str, Any], locs: _Locations, file: str) -> Scenario
         problems = []
         for e in err.errors():
             loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            problems.append(Problem(file, *locs.at(loc), loc, _message(e)))
+            problems.append(where(loc, _message(e)))
         raise ScenarioError(problems) from None
-    problems = [Problem(file, *locs.at(path), path, msg) for path, msg in cross_check(scenario)]
+    problems = [where(path, msg) for path, msg in cross_check(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -289,6 +300,5 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
 
     path = Path(path)
     data, locs = read_yaml(path)
-    if overrides:
-        apply_overrides(data, overrides, str(path))
-    return validate_data(data, locs, str(path))
+    overridden = apply_overrides(data, overrides, str(path)) if overrides else {}
+    return validate_data(data, locs, str(path), overridden)

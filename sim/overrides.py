@@ -13,18 +13,21 @@ import yaml
 from sim.loader import Problem, ScenarioError
 
 
-def apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> None:
+def apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> dict[tuple[str | int, ...], str]:
+    """Apply each `path=value` to the raw data; return the resolved paths, so errors can name the option."""
     problems = []
+    changed: dict[tuple[str | int, ...], str] = {}
     for item in overrides:
         try:
-            _apply(data, item)
+            changed[_apply(data, item)] = item
         except ValueError as err:
             problems.append(Problem(file, 0, 0, (), f"--set {item}: {err}"))
     if problems:
         raise ScenarioError(problems)
+    return changed
 
 
-def _apply(data: dict[str, Any], item: str) -> None:
+def _apply(data: dict[str, Any], item: str) -> tuple[str | int, ...]:
     if "=" not in item:
         raise ValueError("expected path=value, e.g. actors.CHN.interests.security=0.6")
     path, raw = item.split("=", 1)
@@ -36,15 +39,24 @@ def _apply(data: dict[str, Any], item: str) -> None:
     except yaml.YAMLError:
         raise ValueError(f"cannot read value {raw!r}") from None
     node: Any = data
+    resolved: list[str | int] = []
     for depth, part in enumerate(parts[:-1]):
+        if isinstance(node, list):
+            resolved.append(_index(node, part, parts[: depth + 1]))
+        else:
+            resolved.append(part)
         node = _child(node, part, parts[: depth + 1], create=depth >= 1)
     last = parts[-1]
     if isinstance(node, list):
-        node[_index(node, last, parts)] = value
+        index = _index(node, last, parts)
+        node[index] = value
+        resolved.append(index)
     elif isinstance(node, dict):
         node[last] = value
+        resolved.append(last)
     else:
         raise ValueError(f"'{'.'.join(parts[:-1])}' is a single value, not a mapping or a list")
+    return tuple(resolved)
 
 
 def _child(node: Any, part: str, so_far: list[str], create: bool) -> Any:

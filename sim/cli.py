@@ -1,0 +1,256 @@
+"""The command line: run, check, validate, schema, list, explain. Exit codes: 0 fine, 1 an expectation failed,
+2 bad input (a located message on stderr, never a traceback), 130 interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from sim import __version__
+from sim.loader import ScenarioError, load_scenario
+from sim.schema import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+def _overrides(args: argparse.Namespace) -> list[str]:
+    out = list(args.set or [])
+    if getattr(args, "replications", None) is not None:
+        out.append(f"run.replications={args.replications}")
+    if getattr(args, "seed", None) is not None:
+        out.append(f"run.seed={args.seed}")
+    if getattr(args, "steps", None) is not None:
+        out.append(f"model.steps={args.steps}")
+    return out
+
+
+def _load(path: str, args: argparse.Namespace) -> Scenario:
+    return load_scenario(path, _overrides(args))
+
+
+def _simulate(scenario: Scenario, quiet: bool):  # noqa: ANN202 - Result, imported lazily for a fast --help
+    from sim.experiment import run
+
+    total = 3 * scenario.run.replications * scenario.model.steps
+    with tqdm(total=total, unit="run-step", desc=scenario.name, disable=quiet or None, leave=False,
+              file=sys.stderr) as bar:
+        return run(scenario, progress=bar.update)
+
+
+def _write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write next to the target and rename, so a crash never leaves a half-written file behind."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim import charts, report, summary
+
+    scenario = _load(args.scenario, args)
+    result = _simulate(scenario, args.quiet or args.json)
+    out = Path(args.out) if args.out else ROOT / "reports" / scenario.name / datetime.now().strftime(
+        "%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    data = summary.build(result)
+    _write(out / "summary.json", lambda p: summary.write_json(data, p))
+    _write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
+    if not args.no_charts:
+        (out / "actors").mkdir(exist_ok=True)
+        for name, draw in (("reactions.png", charts.reactions), ("drivers.png", charts.drivers),
+                           ("trajectories.png", charts.trajectories)):
+            _write(out / name, lambda p, draw=draw: draw(result, p))
+        for i, code in enumerate(result.params.codes):
+            _write(out / "actors" / f"{code}.png", lambda p, i=i: charts.actor(result, i, p))
+    _write(out / "report.md", lambda p: p.write_text(report.render(data, scenario.description)))
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    width = max(len(a["name"]) for a in data["actors"].values())
+    print(f"{scenario.title}: {data['replications']} replicates x {data['steps']} months, seed {data['seed']}")
+    for code, a in data["actors"].items():
+        share = a["reaction_share"][a["reaction"]]
+        print(f"  {a['name']:<{width}} {code:<4} {a['reaction']:<16} {share:>4.0%}")
+    if data["expectations_total"]:
+        print(f"expectations: {data['expectations_passed']} of {data['expectations_total']} hold "
+              f"(details: {args.prog} check {args.scenario})")
+    print(f"written: {out}/ (report.md, summary.json, timeseries.csv, charts)")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sim.expect import check
+
+    worst = 0
+    for path in args.scenarios:
+        scenario = _load(path, args)
+        if not scenario.expectations:
+            print(f"{path}: no expectations to check")
+            continue
+        result = _simulate(scenario, args.quiet)
+        verdicts = check(scenario, result.reactions)
+        w = max(len(v.expect) for v in verdicts)
+        ow = max(len(v.observed) for v in verdicts)
+        print(f"{path} ({scenario.run.replications} replicates, seed {scenario.run.seed})")
+        print(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass")
+        for v in verdicts:
+            print(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO'}")
+        failed = sum(not v.passed for v in verdicts)
+        print(f"  {len(verdicts) - failed} of {len(verdicts)} hold")
+        worst = max(worst, 1 if failed else 0)
+    return worst
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    bad = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(path, args.set)
+        except ScenarioError as err:
+            print(err, file=sys.stderr)
+            bad += 1
+            continue
+        print(f"{path}: ok ({len(scenario.actors)} actors, {len(scenario.events)} events, "
+              f"{len(scenario.expectations)} expectations)")
+    return 2 if bad else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(schema_document(), indent=2) + "\n"
+    if args.out:
+        Path(args.out).write_text(text)
+        print(f"written: {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def schema_document() -> dict:
+    doc = Scenario.model_json_schema(by_alias=True)
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "geosim scenario"
+    return doc
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    folder = Path(args.folder) if args.folder else SCENARIOS
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        print(f"no scenarios in {folder}", file=sys.stderr)
+        return 2
+    for path in files:
+        try:
+            s = load_scenario(path)
+            print(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}  "
+                  f"{s.title} ({len(s.actors)} actors, {len(s.events)} events)")
+        except ScenarioError as err:
+            print(f"{path}  INVALID: {err.problems[0].message}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from sim.analysis import explain
+    from sim.world import INTERESTS
+
+    scenario = _load(args.scenario, args)
+    code = args.actor.upper()
+    if code not in scenario.actors:
+        print(f"{args.scenario}: unknown actor '{args.actor}'; actors are: {', '.join(scenario.actors)}",
+              file=sys.stderr)
+        return 2
+    result = _simulate(scenario, args.quiet)
+    r = result.reactions
+    i = result.params.codes.index(code)
+    names = {c: a.name for c, a in scenario.actors.items()}
+    print(explain(r, i, names))
+    weights = scenario.actors[code].interests
+    total = sum(weights.values())
+    print("\ninterest        weight   at impact   after reactions")
+    for k, weight in enumerate(result.params.weights[0, i]):
+        print(f"  {INTERESTS[k]:<12} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
+              f"{r.d_interest[:, i, k].mean():>+9.4f}")
+    print(f"\n(weights as given: {', '.join(f'{k} {v:g}' for k, v in weights.items())}; normalised by {total:g})")
+    print("label shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i).items()))
+    return 0
+
+
+def _scenario_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--replications", "-r", type=int, help="replicates (default: the scenario's run block)")
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's run block)")
+    p.add_argument("--steps", type=int, help="months to simulate (default: the scenario's model block)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="override any value, e.g. --set actors.CHN.interests.security=0.6 (repeatable)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="run_sim.py",
+        description="geosim: how states react to a diplomatic event, and why. Each run is paired with its "
+                    "no-event twin; a reaction is the difference.",
+    )
+    ap.add_argument("--version", action="version", version=f"geosim {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run a scenario; write summary, time series, charts and a report")
+    p.add_argument("scenario", help="scenario YAML file")
+    _scenario_arg(p)
+    p.add_argument("--out", help="output folder (default: reports/<scenario>/<timestamp>/)")
+    p.add_argument("--json", action="store_true", help="print summary.json to stdout")
+    p.add_argument("--no-charts", action="store_true", help="skip the PNG charts (faster)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("check", help="run scenarios and compare with their expectations (exit 1 on a miss)")
+    p.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    _scenario_arg(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("validate", help="check scenario files without running them")
+    p.add_argument("files", nargs="+", help="scenario YAML files")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="validate with these overrides")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editor completion)")
+    p.add_argument("--out", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("list", help="list the scenarios shipped")
+    p.add_argument("folder", nargs="?", help="folder to list (default: scenarios/)")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("explain", help="why one actor reacted as it did")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--actor", "-a", required=True, help="actor code, e.g. CHN")
+    _scenario_arg(p)
+    p.set_defaults(func=cmd_explain)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.prog = "run_sim.py"
+    try:
+        return int(args.func(args))
+    except ScenarioError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+

@@ -1,0 +1,90 @@
+"""The reaction model as a Mesa model: one `mesa.Agent` per state, the shared world as arrays on the model.
+
+This is the readable, step-through-able form of the model, for teaching and for checking. Each agent reads its own
+row of the world (what every move would do to its interests, `kernel.pressures`) and picks its moves; the model
+applies all moves at once. It calls the same kernel functions as the batch engine (`sim.engine`), so a run here
+and the same run there give the same numbers to the last bit (tests/test_model.py).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import kernel
+from sim.engine import RunKey, run_generator
+from sim.world import Params
+
+
+class StateAgent(mesa.Agent):
+    """A state: it knows its row of the world and chooses its moves by noisy expected utility."""
+
+    def __init__(self, model: ReactionModel, index: int, code: str) -> None:
+        super().__init__(model)
+        self.index = index
+        self.code = code
+        self.move_alignment = np.zeros(model.params.n)
+        self.move_posture = 0.0
+
+    @property
+    def posture(self) -> float:
+        return float(self.model.state.posture[0, self.index])
+
+    @property
+    def utility(self) -> float:
+        m = self.model
+        assert m.state.stakes is not None
+        x = kernel.interests(m.state, m.params)[0, self.index]
+        return float((x * m.params.weights[0, self.index] / m.state.stakes[0, self.index]).sum())
+
+    def decide(self, gain_alignment: np.ndarray, gain_posture: np.ndarray, u: np.ndarray) -> None:
+        """Choose away/hold/toward for each partner and lower/hold/raise for posture (row `index` of the world)."""
+        p, i = self.model.params, self.index
+        lam = p.rationality[:, None, None]
+        moves = kernel.choose(gain_alignment[:, i:i + 1], p.alignment_step[:, None, None], lam, u[:, i:i + 1, :-1])
+        moves[..., i] = 0.0
+        self.move_alignment = moves[0, 0]
+        self.move_posture = kernel.choose(gain_posture[:, i:i + 1], p.posture_step[:, None], lam[..., 0],
+                                          u[:, i:i + 1, -1])[0, 0]
+
+
+class ReactionModel(mesa.Model):
+    """One run of a compiled scenario. `with_events=False` gives the counterfactual twin."""
+
+    def __init__(self, params: Params, key: RunKey = (0, 0, 0, 0), with_events: bool = True) -> None:
+        super().__init__(rng=run_generator(key))
+        self.params = params.select(0)
+        self.events = self.params.events if with_events else ()
+        self.state = kernel.initial_state(self.params)
+        for i, code in enumerate(self.params.codes):
+            StateAgent(self, i, code)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"tension": "tension", "mean_posture": "mean_posture"},
+            agent_reporters={"code": "code", "posture": "posture", "utility": "utility"},
+        )
+        self.datacollector.collect(self)
+
+    @property
+    def tension(self) -> float:
+        hostile = np.maximum(-self.state.alignment[0], 0.0) * self.params.proximity[0]
+        return float(hostile.mean() * self.state.posture[0].mean())
+
+    @property
+    def mean_posture(self) -> float:
+        return float(self.state.posture[0].mean())
+
+    def step(self) -> None:
+        t = self.steps - 1  # Mesa counts steps from 1; the scenario's timeline from 0
+        for event in (e for e in self.events if e.at == t):
+            kernel.apply_event(self.state, event)
+        n = self.params.n
+        u = self.rng.random((n, n + 1))[None]
+        gain_alignment, gain_posture = kernel.pressures(self.state, self.params)
+        self.agents.do("decide", gain_alignment, gain_posture, u)
+        ordered = sorted(self.agents, key=lambda a: a.index)
+        d_align = np.stack([a.move_alignment for a in ordered])[None]
+        d_post = np.array([a.move_posture for a in ordered])[None]
+        kernel.apply_moves(self.state, d_align, d_post)
+        self.datacollector.collect(self)
+        if self.steps >= self.params.steps:
+            self.running = False

@@ -1,0 +1,78 @@
+"""report.md: a handout a seminar can use as it is. Written from summary.json alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.world import INTERESTS
+
+
+def render(summary: dict[str, Any], scenario_description: str) -> str:
+    s = summary
+    lines = [
+        f"# {s['title']}",
+        "",
+        scenario_description.strip(),
+        "",
+        f"*{s['replications']} replicates of {s['steps']} months, seed {s['seed']}, geosim {s['version']}, "
+        f"scenario hash `{s['scenario_hash']}`. Each replicate is run with the events and without them on the "
+        f"same random numbers; a reaction is the difference, averaged over the last {s['window']} months.*",
+        "",
+        "![Reactions](reactions.png)",
+        "",
+        "## Who reacts, and how",
+        "",
+        "| actor | reaction | share of runs | at impact | toward parties | posture |",
+        "|---|---|---|---|---|---|",
+    ]
+    order = sorted(s["actors"].items(), key=lambda kv: (kv[1]["reaction"], kv[0]))
+    for code, a in order:
+        share = a["reaction_share"][a["reaction"]]
+        party = " (party)" if a["party"] else ""
+        lines.append(f"| {a['name']} ({code}){party} | **{a['reaction']}** | {share:.0%} | {a['valence']:+.3f} | "
+                     f"{a['alignment_toward_parties']:+.3f} | {a['posture_change']:+.3f} |")
+    lines += ["", "## Why", ""]
+    for code, a in order:
+        lines.append(f"- **{code}**: {a['explanation']}")
+    lines += ["", "![What the events did to each actor's interests](drivers.png)", "",
+              "![How the reactions unfolded](trajectories.png)", ""]
+    if s["expectations"]:
+        lines += [
+            "## What the source expected",
+            "",
+            f"{s['expectations_passed']} of {s['expectations_total']} expectations hold "
+            "(a statement holds when it is true in at least 80% of replicates).",
+            "",
+            "| expected | observed | share | holds |",
+            "|---|---|---|---|",
+        ]
+        for e in s["expectations"]:
+            lines.append(f"| {e['expect']} | {e['observed']} | {e['share']:.0%} | "
+                         f"{'yes' if e['passed'] else '**no**'} |")
+        lines.append("")
+    lines += ["## The region as a whole", "", "| outcome | with events | without | difference (95% interval) |",
+              "|---|---|---|---|"]
+    for name, o in s["outcomes"].items():
+        lines.append(f"| {name.replace('_', ' ')}: {o['meaning']} | {o['with_events']:.4f} | "
+                     f"{o['without_events']:.4f} | {o['mean']:+.4f} ({o['low']:+.4f} to {o['high']:+.4f}) |")
+    lines += [
+        "",
+        "## Reading this",
+        "",
+        "- **welcomes**: the events serve the actor's interests. **engages**: a mixed bag at impact, and the actor "
+        "moves toward the parties. **hedges**: the actor loses, but keeps its ties with the parties. "
+        "**counterbalances**: the actor loses and arms or draws closer to the parties' rivals. **opposes**: the "
+        "actor loses and moves away from the parties. **indifferent**: nothing beyond noise.",
+        f"- *At impact* is the change of the actor's weighted interests ({', '.join(INTERESTS)}) the moment the "
+        "events struck, before anyone reacted, in units of the actor's own starting stakes.",
+        "- Thresholds for 'moved' come from placebo pairs: two runs without events on different random numbers.",
+        "- The model and its assumptions: docs/model.md. Change a weight with `--set` and run again.",
+        "",
+        "## Questions for discussion",
+        "",
+        "1. Which actor's reaction surprised you? Find the interest that drove it in the table above.",
+        "2. Pick one interest weight you disagree with. Predict what changes, then run it with `--set`.",
+        "3. Which expectation is the model least sure of (lowest share)? What would make it flip?",
+        "",
+    ]
+    return "\n".join(lines)

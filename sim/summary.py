@@ -1,0 +1,96 @@
+"""Results as plain data: summary.json and the tidy time-series table. Charts and reports read only these."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim import __version__
+from sim.analysis import explain
+from sim.expect import check
+from sim.experiment import Result
+from sim.world import INTERESTS
+
+
+def scenario_hash(result: Result) -> str:
+    text = json.dumps(result.scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def build(result: Result) -> dict[str, Any]:
+    s, r, p = result.scenario, result.reactions, result.params
+    names = {c: a.name for c, a in s.actors.items()}
+    actors: dict[str, Any] = {}
+    for i, code in enumerate(p.codes):
+        mean_align = r.d_alignment[:, i].mean(axis=0)
+        actors[code] = {
+            "name": names[code],
+            "groups": s.actors[code].groups,
+            "party": i in r.parties,
+            "reaction": r.modal(i),
+            "reaction_share": {k: round(v, 4) for k, v in r.share(i).items()},
+            "valence": round(float(r.valence[:, i].sum(axis=1).mean()), 5),
+            "valence_by_interest": {k: round(float(v), 5) for k, v in zip(INTERESTS, r.valence[:, i].mean(0),
+                                                                                 strict=True)},
+            "alignment_change": {c: round(float(mean_align[j]), 5) for j, c in enumerate(p.codes) if j != i},
+            "alignment_toward_parties": round(float(r.toward_parties[:, i].mean()), 5),
+            "alignment_toward_rivals_of_parties": round(float(r.toward_adversaries[:, i].mean()), 5),
+            "posture_change": round(float(r.d_posture[:, i].mean()), 5),
+            "posture_raised_share": round(float(np.mean(r.d_posture[:, i] > r.thresholds["posture"][i])), 4),
+            "interest_change": {k: round(float(v), 5) for k, v in zip(INTERESTS, r.d_interest[:, i].mean(0),
+                                                                              strict=True)},
+            "explanation": explain(r, i, names),
+        }
+    verdicts = check(s, r)
+    return {
+        "scenario": s.name,
+        "title": s.title,
+        "scenario_hash": scenario_hash(result),
+        "version": __version__,
+        "seed": result.seed,
+        "replications": result.replications,
+        "steps": p.steps,
+        "window": min(s.model.labels.window, p.steps),
+        "parties": [p.codes[i] for i in r.parties],
+        "events": [{"name": e.name, "at": e.at, "date": str(e.date) if e.date else None,
+                    "parties": e.parties} for e in s.events],
+        "actors": actors,
+        "outcomes": {k: {kk: (round(vv, 6) if isinstance(vv, float) else vv) for kk, vv in v.items()}
+                     for k, v in result.outcomes.items()},
+        "expectations": [v.as_dict() for v in verdicts],
+        "expectations_passed": sum(v.passed for v in verdicts),
+        "expectations_total": len(verdicts),
+    }
+
+
+def write_json(summary: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def write_timeseries(result: Result, path: Path) -> None:
+    """Long table: step, actor, quantity, mean with events, mean without, difference with 95% interval."""
+    p, r = result.params, result.reactions
+    ev, tw = result.event, result.twin
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["step", "actor", "quantity", "with_events", "without_events", "difference",
+                    "difference_low", "difference_high"])
+        series: list[tuple[str, int, np.ndarray, np.ndarray]] = []
+        for i, code in enumerate(p.codes):
+            series.append(("posture", i, ev.posture[:, :, i], tw.posture[:, :, i]))
+            for j in r.parties:
+                if j != i:
+                    series.append((f"alignment_to_{p.codes[j]}", i, ev.alignment[:, :, i, j],
+                                   tw.alignment[:, :, i, j]))
+        for name, i, a, b in series:
+            d = a - b
+            lo, hi = np.percentile(d, [2.5, 97.5], axis=0)
+            for t in range(a.shape[1]):
+                w.writerow([t, p.codes[i], name, f"{a[:, t].mean():.6f}", f"{b[:, t].mean():.6f}",
+                            f"{d[:, t].mean():.6f}", f"{lo[t]:.6f}", f"{hi[t]:.6f}"])
+
