@@ -17,7 +17,7 @@ from sim.schema import LabelRules
 from sim.statements import LABELS
 from sim.world import INTERESTS, Params
 
-FLOOR = 0.002  # smallest threshold: even a perfectly quiet model must not call a rounding error a reaction
+FLOOR = 0.002  # smallest threshold on interests: a perfectly quiet model must not call rounding a reaction
 
 
 @dataclass
@@ -76,13 +76,16 @@ def measure(
     pl_adversaries = _toward(pl_align, _adversary_weights(a0, parties))
 
     z = rules.noise_z
+    step_a = float(params.alignment_step[0])  # less than one move is never a reaction
+    step_p = float(params.posture_step[0])
     thr = {
-        "alignment": np.maximum(z * pl_align.std(axis=0), FLOOR),  # (N,N)
-        "posture": np.maximum(z * pl_post.std(axis=0), FLOOR),  # (N,)
+        "alignment": np.maximum(z * pl_align.std(axis=0), step_a),  # (N,N)
+        "posture": np.maximum(z * pl_post.std(axis=0), step_p),  # (N,)
         "interest": np.maximum(z * pl_int.std(axis=0), FLOOR),  # (N,K)
-        "parties": np.maximum(z * pl_parties.std(axis=0), FLOOR),
-        "adversaries": np.maximum(z * pl_adversaries.std(axis=0), FLOOR),
-        "valence": np.full(params.n, rules.valence_threshold),
+        "parties": np.maximum(z * pl_parties.std(axis=0), step_a),
+        "adversaries": np.maximum(z * pl_adversaries.std(axis=0), step_a),
+        "gain": np.full(params.n, rules.gain_threshold),
+        "loss": np.full(params.n, rules.loss_threshold),
     }
     labels = label(valence.sum(axis=2), d_post, to_parties, to_adversaries, thr)
     return Reactions(params.codes, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
@@ -123,8 +126,8 @@ def label(
     thr: dict[str, np.ndarray],
 ) -> np.ndarray:
     """The label rules of docs/model.md, per replicate and actor. All inputs (R,N)."""
-    hurt = valence < -thr["valence"]
-    gain = valence > thr["valence"]
+    hurt = valence < -thr["loss"]
+    gain = valence > thr["gain"]
     arms = d_post > thr["posture"]
     allies_rivals = to_adversaries > thr["adversaries"]
     closer = to_parties > thr["parties"]
@@ -133,12 +136,12 @@ def label(
     mixed = ~hurt & ~gain
     out[mixed & closer] = "engages"
     out[mixed & away] = "opposes"
-    out[mixed & ~closer & ~away & (arms | allies_rivals)] = "counterbalances"
+    out[mixed & ~closer & arms] = "counterbalances"
     out[gain] = "welcomes"
     out[gain & away] = "hedges"
     out[hurt] = "hedges"
     out[hurt & away] = "opposes"
-    out[hurt & (arms | allies_rivals)] = "counterbalances"
+    out[hurt & (arms | (allies_rivals & away))] = "counterbalances"
     return out
 
 
@@ -184,8 +187,8 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     order = np.argsort(-np.abs(val))
     drivers = [f"{INTERESTS[k]} {val[k]:+.3f}" for k in order[:3] if abs(val[k]) >= 0.001]
     total = val.sum()
-    feel = "gains" if total > r.thresholds["valence"][actor] else (
-        "loses" if total < -r.thresholds["valence"][actor] else "is mixed")
+    feel = "gains" if total > r.thresholds["gain"][actor] else (
+        "loses" if total < -r.thresholds["loss"][actor] else "is mixed")
     parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs)."]
     parts.append(f"At impact it {feel} ({total:+.3f}: {', '.join(drivers) or 'no interest moved'}).")
     dp = r.d_posture[:, actor]

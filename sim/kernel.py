@@ -141,14 +141,16 @@ def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     m = p.mil_share * s.posture * s.capability  # (B,N) military power
     power = 0.5 * (m + p.gdp_share)  # military and economic weight
     mutual = pos * np.swapaxes(pos, 1, 2)  # an alliance needs both sides: a+[i,k] a+[k,i]
-    backing = p.backing[:, None] * np.einsum("bki,bk->bi", mutual, m)
-    c = m + backing  # coalition strength C
+    n = s.alignment.shape[-1]
+    # how much k helps against j: 1 if k is hostile to j, 1/2 if neutral, 0 if allied (and never against itself)
+    against = 0.5 * (1.0 - s.alignment) * (1.0 - np.eye(n))
+    # C[i,j]: i's strength against j = own power + partners' power, each as far as it stands against j
+    c = m[:, :, None] + p.backing[:, None, None] * np.einsum("bik,bk,bkj->bij", mutual, m, against)
     hostile = np.swapaxes(neg, 1, 2) * p.proximity  # h[i,j] = j's hostility toward i x proximity
-    press = hostile * c[:, None, :]  # pi[i,j] pressure i feels from j
+    press = hostile * np.swapaxes(c, 1, 2)  # pi[i,j] = h[i,j] C[j,i], the pressure i feels from j
     conflict = press + np.swapaxes(press, 1, 2)
-    total = conflict.sum(axis=2)  # K_j
-    denom = total + EPS
-    threat = (press * conflict / denom[:, None, :]).sum(axis=2)  # Theta_i
+    denom = conflict.sum(axis=2) + EPS  # K_j: all the conflict j is in
+    threat = press * conflict / denom[:, None, :]  # Theta[i,j]: j's pressure, as far as j's focus is on i
     # influence: i's presence in k = their mutual engagement x i's weight + arms i supplies to k;
     # i's share of k counts only rivals' presence against it (an ally's presence is not a loss)
     weight = 0.5 * (p.mil_share * s.capability + p.gdp_share)
@@ -164,10 +166,9 @@ def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     ctot = commit.sum(axis=2) + EPS
     gap = np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0)
     sim = 1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :])
-    return dict(pos=pos, neg=neg, mutual=mutual, m=m, power=power, c=c, hostile=hostile, press=press, conflict=conflict,
-                denom=denom, threat=threat, presence=presence, weight=weight, dilute=dilute, share=share,
-                commit=commit, ctot=ctot,
-                gap=gap, sim=sim)
+    return dict(pos=pos, neg=neg, mutual=mutual, m=m, power=power, c=c, against=against, hostile=hostile,
+                press=press, conflict=conflict, denom=denom, threat=threat, presence=presence, weight=weight,
+                dilute=dilute, share=share, commit=commit, ctot=ctot, gap=gap, sim=sim)
 
 
 def _arms_volume(s: State, p: Params) -> np.ndarray:
@@ -181,7 +182,7 @@ def interests(s: State, p: Params) -> np.ndarray:
     n = p.n
     off = 1.0 - np.eye(n)
     x = np.empty((*s.posture.shape, K))
-    x[..., SEC] = -np.log1p(t["threat"] / t["c"])
+    x[..., SEC] = -np.log1p(t["threat"] / t["c"]).sum(axis=2)
     revenue = np.einsum("bki,bk->bi", s.arms, _arms_volume(s, p)) / p.spending
     x[..., ECO] = (0.5 * (s.trade * (1.0 + s.alignment)).sum(axis=2) + revenue
                    - p.posture_cost[:, None] * p.burden * s.posture)
@@ -209,28 +210,33 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     dm_dp = p.mil_share * s.capability  # d m_i / d P_i
     gamma = p.backing[:, None]
 
-    # --- security: Sec_i = -log(1 + Theta_i / C_i)
-    dsec_dtheta = -1.0 / (c + threat)
-    dsec_dc = threat / (c * (c + threat))
-    r = press * conflict / denom[:, None, :] ** 2  # R[i,l]
-    hsum = h.sum(axis=1)  # H_j = sum_l h[l,j]
-    dtheta_dc = (h * (conflict + press) / denom[:, None, :] - r * hsum[:, None, :]
-                 - np.einsum("bil,blj->bij", r, h))  # d Theta_i / d C_j for j != i
-    # C_i raises the pressure i exerts on each l (pi[l,i] = h[l,i] C_i), which draws l's focus toward i
-    dtheta_dci = (np.swapaxes(h, 1, 2) * (press / denom[:, None, :] - r)).sum(axis=2)
-    # (1) i backs j: C_j rises by gamma m_i a+[j,i], and C_i by gamma m_j a+[j,i] (alliances are mutual)
-    pos_t = np.swapaxes(t["pos"], 1, 2)
-    ga[..., SEC] = on_pos * pos_t * (
-        dsec_dtheta[:, :, None] * dtheta_dc * (gamma * m)[:, :, None]
-        + (dsec_dc[:, :, None] + dsec_dtheta[:, :, None] * dtheta_dci[:, :, None]) * gamma[:, :, None] * m[:, None, :]
+    # --- security: Sec_i = -sum_j log(1 + Theta_ij / C_ij); derivation in docs/model.md, "Security gradient"
+    against, mutual = t["against"], t["mutual"]
+    alpha = -1.0 / (c + threat)  # d s_ij / d Theta_ij
+    beta = threat / (c * (c + threat))  # d s_ij / d C_ij
+    ar = alpha * press * conflict / denom[:, None, :] ** 2  # alpha_ij R_ij
+    # G[i,x,y] = d S_i / d pi[x,y]
+    g = -ar[:, :, :, None] - ar[:, :, None, :]
+    eye = np.eye(n, dtype=bool)
+    for i in range(n):
+        g[:, i, i, :] += alpha[:, i] * (conflict[:, i] + press[:, i]) / denom  # x == i
+        g[:, i, :, i] += alpha[:, i] * press[:, i] / denom  # y == i
+    # Q[i,y,x] = d S_i / d C[y,x]: directly when y == i, and through the pressure x feels from y
+    q = np.swapaxes(g * h[:, None, :, :], 2, 3)
+    q[:, eye, :] += beta
+    q_own = q[:, eye, :]  # Q[i,i,j]
+    # (a) i's hostility toward b raises the pressure b feels from i: pi[b,i] = h[b,i] C[i,b]
+    sec = np.einsum("bixi->bix", g) * (-on_neg) * np.swapaxes(p.proximity, 1, 2) * c
+    # (b) i's stance toward b sets how far i helps its partners k against b: C[k,b] moves by -gamma M[k,i] m_i / 2
+    sec += -0.5 * gamma[:, :, None] * m[:, :, None] * np.einsum("bikx,bki->bix", q, mutual)
+    # (c) i's friendship with b makes the alliance: C[i,j] gains gamma M[i,b] m_b against[b,j], C[b,j] likewise
+    sec += gamma[:, :, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * (
+        m[:, None, :] * np.einsum("bij,bkj->bik", q_own, against)
+        + m[:, :, None] * np.einsum("bikj,bij->bik", q, against)
     )
-    # (2) i's hostility toward j: pressure j feels from i, pi[j,i] = h[j,i] C_i
-    dtheta_dpress_ji = press / denom[:, None, :] - r
-    prox_t = np.swapaxes(p.proximity, 1, 2)
-    ga[..., SEC] += dsec_dtheta[:, :, None] * dtheta_dpress_ji * (-on_neg) * prox_t * c[:, :, None]
-    # posture: raises C_i (own strength and the pressure i exerts) and the coalitions i backs
-    dtheta_backed = (dtheta_dc * t["mutual"]).sum(axis=2) * gamma
-    gp[..., SEC] = dm_dp * (dsec_dtheta * (dtheta_dci + dtheta_backed) + dsec_dc)
+    ga[..., SEC] = sec * (1.0 - eye)
+    # posture: i's power counts in its strength against everyone, and in its partners' strength
+    gp[..., SEC] = dm_dp * (q_own.sum(axis=2) + gamma * np.einsum("bki,bikj,bij->bi", mutual, q, against))
 
     # --- economy: trade grows with alignment; posture costs a share of GDP
     ga[..., ECO] = 0.5 * s.trade
@@ -286,7 +292,10 @@ def pressures(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     # reciprocity: a one-sided relationship costs; matching the partner's stance is part of the equilibrium
     gap = s.alignment - np.swapaxes(s.alignment, 1, 2)
     gap0 = s.anchor - np.swapaxes(s.anchor, 1, 2)
-    ga = ga - s.grad0 - s.pull * (s.alignment - s.anchor) - p.reciprocity[:, None, None] * (gap - gap0)
+    # loss aversion: weakening an existing friendship is pulled back harder than strengthening it
+    losing = (s.alignment < s.anchor) & (s.anchor > 0.0)
+    pull = s.pull * np.where(losing, p.loss_aversion[:, None, None], 1.0)
+    ga = ga - s.grad0 - pull * (s.alignment - s.anchor) - p.reciprocity[:, None, None] * (gap - gap0)
     gp = gp - s.gradp0 - s.pull_p * (s.posture - p.posture0)
     return ga, gp
 

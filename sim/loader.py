@@ -1,14 +1,16 @@
 """Read a scenario file into a validated `Scenario`, or fail with errors that point at a line and column.
 
 Students write these files by hand, so every failure must say where and what: `x.yaml:23:7: actors.CHN...`.
-PyYAML's safe composer gives us nodes with marks; we build plain Python data from the nodes ourselves so that we can
-keep a path -> (line, column) map, refuse duplicate keys and aliases (an alias bomb costs nothing to write), and
-then let pydantic judge the data.
+PyYAML's safe composer gives us nodes with marks; we build plain Python data from the nodes ourselves so that we
+can keep a path -> (line, column) map, refuse duplicate keys and aliases (an alias bomb costs nothing to write),
+and then let pydantic judge the data. Keys are kept as the text written (`NO:` is the code NO, not False), and
+only `true`/`false` are booleans (YAML 1.2), for the same reason.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -22,7 +24,11 @@ from pydantic import BaseModel, ValidationError
 from sim.schema import Scenario
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32  # a scenario nests 6 deep; this stops a [[[[...]]]] file before it exhausts Python's stack
 Path_ = tuple[str | int, ...]
+# Characters str.splitlines() breaks on: a problem is printed as one line whatever the file contains.
+_LINE_BREAKS = {c: repr(chr(c))[1:-1] for c in (0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+_PLAIN_PART = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,10 @@ class Problem:
     def __str__(self) -> str:
         where = f"{format_path(self.path)}: " if self.path else ""
         if self.line <= 0:
-            return f"{self.file}: {where}{self.message}"
-        return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+            text = f"{self.file}: {where}{self.message}"
+        else:
+            text = f"{self.file}:{self.line}:{self.column}: {where}{self.message}"
+        return text.translate(_LINE_BREAKS)
 
 
 class ScenarioError(Exception):
@@ -53,21 +61,32 @@ class ScenarioError(Exception):
 def format_path(path: Iterable[str | int]) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part}]"
+        elif not _PLAIN_PART.match(str(part)):
+            out += f"[{str(part)!r}]"  # a key with spaces, dots or line breaks in it
+        else:
+            out += f".{part}" if out else str(part)
     return out
 
 
 class _Locations:
-    """Where each value of the document sits; unknown paths fall back to their nearest located parent."""
+    """Where each value (and each mapping key) of the document sits; unknown paths fall back to their nearest
+    located parent."""
 
     def __init__(self) -> None:
         self.marks: dict[Path_, tuple[int, int]] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
 
     def at(self, path: Path_) -> tuple[int, int]:
         for n in range(len(path), -1, -1):
             if path[:n] in self.marks:
                 return self.marks[path[:n]]
         return (1, 1)
+
+    def key(self, path: Path_) -> tuple[int, int]:
+        """Where the key of `path` is written (`CHN:`), for errors about the key itself or what it lacks."""
+        return self.keys.get(path) or self.at(path)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -84,16 +103,17 @@ def _build(
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(Problem(file, *_mark(key_node), path, "merge keys (<<) are not supported"))
                 continue
-            key = _build(key_node, (*path, "<key>"), locs, file, problems, loader)
-            if isinstance(key, list | dict):
+            if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem(file, *_mark(key_node), path, "a key must be a plain value"))
                 continue
+            key = key_node.value  # the text as written: `NO:` and `2024:` are keys, not False and 2024
             if key in out:
-                first = locs.marks.get((*path, key), (0, 0))
+                first = locs.keys.get((*path, key), (0, 0))
                 problems.append(
                     Problem(file, *_mark(key_node), (*path, key), f"duplicate key (first given at line {first[0]})")
                 )
                 continue
+            locs.keys[(*path, key)] = _mark(key_node)
             locs.marks[(*path, key)] = _mark(value_node)
             out[key] = _build(value_node, (*path, key), locs, file, problems, loader)
         return out
@@ -103,11 +123,17 @@ def _build(
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as err:
         problems.append(Problem(file, *_mark(node), path, f"cannot read value: {err.problem}"))
-        return None
+    except Exception as err:  # e.g. `date: 2025-02-30` fails inside PyYAML's timestamp constructor
+        kind = {"timestamp": "date"}.get(node.tag.rsplit(":", 1)[-1], node.tag.rsplit(":", 1)[-1])
+        problems.append(Problem(file, *_mark(node), path, f"cannot read {_describe(node.value)} as a {kind}: {err}"))
+    return None
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe loader that refuses aliases outright: scenarios never need them, and they are how YAML bombs work."""
+    """Safe loader that refuses aliases outright (scenarios never need them, and they are how YAML bombs work)
+    and nesting deeper than MAX_DEPTH; only true/false are booleans, so `NO` (Norway) stays a code."""
+
+    _depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -116,7 +142,34 @@ class _NoAliasLoader(yaml.SafeLoader):
                 problem="anchors and aliases (*name) are not supported in scenario files; write the value out",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                problem=f"nested more than {MAX_DEPTH} levels deep; a scenario needs at most a few",
+                problem_mark=self.peek_event().start_mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_NoAliasLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def parse_value(text: str) -> Any:
+    """One YAML value (a `--set` right-hand side), read by the same rules as the files."""
+    loader = _NoAliasLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: Path) -> tuple[Any, _Locations]:
@@ -126,18 +179,26 @@ def read_yaml(path: Path) -> tuple[Any, _Locations]:
         raise ScenarioError([Problem(file, 0, 0, (), "no such file")])
     if path.is_dir():
         raise ScenarioError([Problem(file, 0, 0, (), "is a directory, expected a scenario .yaml file")])
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ScenarioError(
-            [Problem(file, 1, 1, (), f"file is {size / 1e6:.1f} MB; scenario files are limited to "
-                     f"{MAX_BYTES / 1e6:.0f} MB")]
-        )
-    raw = path.read_bytes()
+    if not path.is_file():
+        raise ScenarioError([Problem(file, 0, 0, (), "is not a regular file, expected a scenario .yaml file")])
+    too_big = [Problem(file, 1, 1, (), f"file is larger than {MAX_BYTES / 1e6:.0f} MB, the limit for scenario files")]
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ScenarioError(too_big)
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise ScenarioError([Problem(file, 0, 0, (), f"cannot read the file: {err.strerror or err}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError(too_big)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise ScenarioError([Problem(file, line, 1, (), "file is not UTF-8 text")]) from None
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ScenarioError(
+            [Problem(file, line, column, (), f"file is not UTF-8 text (byte {raw[err.start]:#04x})")]
+        ) from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise ScenarioError(
             [Problem(file, 1, 1, (), "file is empty; expected a mapping with name, title, actors, ...")]
@@ -150,8 +211,14 @@ def read_yaml(path: Path) -> tuple[Any, _Locations]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(x for x in (err.context, err.problem) if x)
         raise ScenarioError([Problem(file, line, col, (), f"YAML syntax error: {what}")]) from None
+    except yaml.reader.ReaderError as err:  # a control character such as NUL; YAML forbids them
+        line = text[: err.position].count("\n") + 1
+        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        raise ScenarioError(
+            [Problem(file, line, column, (), f"character {chr(err.character)!r} is not allowed in a YAML file")]
+        ) from None
     except yaml.YAMLError as err:
-        raise ScenarioError([Problem(file, 1, 1, (), f"YAML error: {err}")]) from None
+        raise ScenarioError([Problem(file, 1, 1, (), f"YAML error: {' '.join(str(err).split())}")]) from None
     if node is None:
         raise ScenarioError([Problem(file, 1, 1, (), "file is empty; expected a mapping")])
     locs = _Locations()

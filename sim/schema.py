@@ -197,8 +197,11 @@ class LabelRules(Strict):
 
     window: int = Field(default=24, ge=1, le=600, description="months at the end of the run that are measured")
     noise_z: float = Field(default=2.5, gt=0.0, le=10.0, description="behaviour must exceed z x placebo sd")
-    valence_threshold: float = Field(
-        default=0.02, ge=0.0, le=1.0, description="|valence| below this fraction of the parties' is mixed"
+    gain_threshold: float = Field(
+        default=0.005, ge=0.0, le=1.0, description="valence above this is a gain (stake units)"
+    )
+    loss_threshold: float = Field(
+        default=0.025, ge=0.0, le=1.0, description="valence below minus this is a loss: small losses are absorbed"
     )
 
 
@@ -211,6 +214,8 @@ class ModelSettings(Strict):
     posture_inertia: float = Field(default=1.0, ge=0.0, le=1000.0, description="pull of posture back to 1")
     reciprocity: float = Field(default=0.5, ge=0.0, le=100.0, description="cost of a one-sided relationship")
     closure: float = Field(default=0.5, ge=0.0, le=100.0, description="value of ties among one's partners")
+    loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
+                                 description="how much harder weakening a friendship is pulled back")
     alliance_backing: Unit = Field(default=0.5, description="share of a partner's power that backs you")
     influence_floor: float = Field(default=0.05, gt=0.0, le=1.0, description="keeps log-influence finite")
     technology_spillover: Unit = Field(default=0.5)

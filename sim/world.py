@@ -58,6 +58,7 @@ class Params:
     posture_inertia: np.ndarray
     reciprocity: np.ndarray
     closure: np.ndarray
+    loss_aversion: np.ndarray
     backing: np.ndarray
     influence_floor: np.ndarray
     spillover: np.ndarray
@@ -154,6 +155,7 @@ def compile_scenario(s: Scenario) -> Params:
         posture_inertia=one(m.posture_inertia),
         reciprocity=one(m.reciprocity),
         closure=one(m.closure),
+        loss_aversion=one(m.loss_aversion),
         backing=one(m.alliance_backing),
         influence_floor=one(m.influence_floor),
         spillover=one(m.technology_spillover),
