@@ -7,12 +7,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from sim.experiment import Result  # noqa: E402
-from sim.statements import LABELS  # noqa: E402
-from sim.world import INTERESTS  # noqa: E402
+from sim.experiment import Result
+from sim.statements import LABELS
+from sim.world import INTERESTS
 
 LABEL_COLOURS = {
     "welcomes": "#2a9d8f",

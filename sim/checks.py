@@ -1,4 +1,5 @@
-"""Cross-reference checks that need the whole scenario: codes that must exist, effects only on parties, and so on.
+"""Cross-reference checks that need the whole scenario: codes that must exist, effects only on parties, and so
+on.
 
 Each check yields (path, message) so the loader can put a line and column on it.
 """
@@ -113,11 +114,11 @@ def _expectations(s: Scenario) -> Iterator[Found]:
             continue
         if isinstance(statement, Reaction | Change) and statement.actor not in s.actors:
             yield path, _unknown(statement.actor, s)
-        if isinstance(statement, Change) and statement.quantity == "alignment":
-            if statement.target not in s.actors:
-                yield path, _unknown(str(statement.target), s)
-        if isinstance(statement, Change) and statement.quantity == "interest":
-            if statement.target not in s.interests:
-                yield path, f"unknown interest '{statement.target}'; interests are: {', '.join(s.interests)}"
+        change = statement if isinstance(statement, Change) else None
+        if change and change.quantity == "alignment" and change.target not in s.actors:
+            yield path, _unknown(str(change.target), s)
+        if change and change.quantity == "interest" and change.target not in s.interests:
+            yield path, f"unknown interest '{statement.target}'; interests are: {', '.join(s.interests)}"
         if isinstance(statement, GroupShare) and statement.group not in groups:
-            yield path, f"unknown group '{statement.group}'; groups are: {', '.join(sorted(groups)) or 'none'}"
+            known = ", ".join(sorted(groups)) or "none"
+            yield path, f"unknown group '{statement.group}'; groups are: {known}"

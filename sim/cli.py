@@ -37,7 +37,7 @@ def _load(path: str, args: argparse.Namespace) -> Scenario:
     return load_scenario(path, _overrides(args))
 
 
-def _simulate(scenario: Scenario, quiet: bool):  # noqa: ANN202 - Result, imported lazily for a fast --help
+def _simulate(scenario: Scenario, quiet: bool):
     from sim.experiment import run
 
     total = 3 * scenario.run.replications * scenario.model.steps
@@ -193,7 +193,7 @@ def _scenario_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's run block)")
     p.add_argument("--steps", type=int, help="months to simulate (default: the scenario's model block)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
-                   help="override any value, e.g. --set actors.CHN.interests.security=0.6 (repeatable)")
+                   help="override any value, e.g. --set actors.FRA.interests.security=0.6 (repeatable)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -234,7 +234,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="why one actor reacted as it did")
     p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--actor", "-a", required=True, help="actor code, e.g. CHN")
+    p.add_argument("--actor", "-a", required=True, help="actor code, e.g. FRA")
     _scenario_arg(p)
     p.set_defaults(func=cmd_explain)
     return ap

@@ -45,15 +45,16 @@ def simulate(
     keys: Sequence[RunKey],
     with_events: bool = True,
     progress: Callable[[int], None] | None = None,
+    start: kernel.State | None = None,
 ) -> Trajectory:
     """Run len(keys) runs of `params` (a batch of one, broadcast) for params.steps steps; `progress` is told how
-    many run-steps were done after each step."""
+    many run-steps were done after each step. `start` is the calibrated initial state, if already computed."""
     b, n, steps = len(keys), params.n, params.steps
     p = params.broadcast(b) if params.batch == 1 else params
     gens = [run_generator(k) for k in keys]
     for g in gens:
         skip_mesa_draw(g)
-    state = kernel.initial_state(params)
+    state = (start or kernel.initial_state(params)).copy()
     if params.batch == 1:
         state = kernel.repeat(state, b)
     out = Trajectory(

@@ -35,10 +35,11 @@ def run(scenario: Scenario, progress: Callable[[int], None] | None = None) -> Re
     seed, reps = scenario.run.seed, scenario.run.replications
     keys: list[RunKey] = [(seed, 0, r, 0) for r in range(reps)]
     placebo_keys: list[RunKey] = [(seed, 0, r, 1) for r in range(reps)]
-    event = _batched(params, keys, True, progress)
-    twin = _batched(params, keys, False, progress)
-    placebo = _batched(params, placebo_keys, False, progress)
-    stakes = kernel.initial_state(params).stakes
+    start = kernel.initial_state(params)
+    event = _batched(params, keys, True, progress, start)
+    twin = _batched(params, keys, False, progress, start)
+    placebo = _batched(params, placebo_keys, False, progress, start)
+    stakes = start.stakes
     assert stakes is not None
     rules = scenario.model.labels
     reactions = measure(params, stakes[0], event, twin, placebo, rules)
@@ -48,8 +49,9 @@ def run(scenario: Scenario, progress: Callable[[int], None] | None = None) -> Re
 
 
 def _batched(params: Params, keys: list[RunKey], with_events: bool,
-             progress: Callable[[int], None] | None) -> Trajectory:
-    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress) for i in range(0, len(keys), CHUNK)]
+             progress: Callable[[int], None] | None, start: kernel.State) -> Trajectory:
+    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress, start)
+             for i in range(0, len(keys), CHUNK)]
     if len(parts) == 1:
         return parts[0]
     return Trajectory(*(np.concatenate([getattr(p, f) for p in parts]) for f in

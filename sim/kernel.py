@@ -138,7 +138,8 @@ def _slopes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     """Intermediate quantities shared by the interests and their gradients."""
     pos, neg = _parts(s.alignment)
-    m = p.mil_share * s.posture * s.capability  # (B,N) military power
+    # military power: spending share x effort, with diminishing returns (projected power grows less than budgets)
+    m = (p.mil_share * s.posture * s.capability) ** p.power_exponent[:, None]
     power = 0.5 * (m + p.gdp_share)  # military and economic weight
     mutual = pos * np.swapaxes(pos, 1, 2)  # an alliance needs both sides: a+[i,k] a+[k,i]
     n = s.alignment.shape[-1]
@@ -207,7 +208,7 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     on_pos, on_neg = _slopes(s.alignment)
     m, c, threat = t["m"], t["c"], t["threat"]
     h, press, conflict, denom = t["hostile"], t["press"], t["conflict"], t["denom"]
-    dm_dp = p.mil_share * s.capability  # d m_i / d P_i
+    dm_dp = p.power_exponent[:, None] * m / s.posture  # d m_i / d P_i
     gamma = p.backing[:, None]
 
     # --- security: Sec_i = -sum_j log(1 + Theta_ij / C_ij); derivation in docs/model.md, "Security gradient"

@@ -1,10 +1,10 @@
 """Read a scenario file into a validated `Scenario`, or fail with errors that point at a line and column.
 
-Students write these files by hand, so every failure must say where and what: `x.yaml:23:7: actors.CHN...`.
-PyYAML's safe composer gives us nodes with marks; we build plain Python data from the nodes ourselves so that we
-can keep a path -> (line, column) map, refuse duplicate keys and aliases (an alias bomb costs nothing to write),
-and then let pydantic judge the data. Keys are kept as the text written (`NO:` is the code NO, not False), and
-only `true`/`false` are booleans (YAML 1.2), for the same reason.
+Students write these files by hand, so every failure must say where and what: `x.yaml:23:7: actors.FRA...`.
+PyYAML's safe composer gives us nodes with marks; we build plain Python data from the nodes ourselves so that
+we can keep a path -> (line, column) map, refuse duplicate keys and aliases (an alias bomb costs nothing to
+write), and then let pydantic judge the data. Keys are kept as the text written (`NO:` is the code NO, not
+False), and only `true`/`false` are booleans (YAML 1.2), for the same reason.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from sim.schema import Scenario
 
@@ -27,7 +28,9 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32  # a scenario nests 6 deep; this stops a [[[[...]]]] file before it exhausts Python's stack
 Path_ = tuple[str | int, ...]
 # Characters str.splitlines() breaks on: a problem is printed as one line whatever the file contains.
-_LINE_BREAKS = {c: repr(chr(c))[1:-1] for c in (0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+_LINE_BREAKS = {
+    c: repr(chr(c))[1:-1] for c in (0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)
+}
 _PLAIN_PART = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
@@ -85,7 +88,7 @@ class _Locations:
         return (1, 1)
 
     def key(self, path: Path_) -> tuple[int, int]:
-        """Where the key of `path` is written (`CHN:`), for errors about the key itself or what it lacks."""
+        """Where the key of `path` is written (`FRA:`), for errors about the key itself or what it lacks."""
         return self.keys.get(path) or self.at(path)
 
 
@@ -94,7 +97,12 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 def _build(
-    node: yaml.Node, path: Path_, locs: _Locations, file: str, problems: list[Problem], loader: yaml.SafeLoader
+    node: yaml.Node,
+    path: Path_,
+    locs: _Locations,
+    file: str,
+    problems: list[Problem],
+    loader: yaml.SafeLoader,
 ) -> Any:
     locs.marks.setdefault(path, _mark(node))
     if isinstance(node, yaml.MappingNode):
@@ -109,9 +117,9 @@ def _build(
             key = key_node.value  # the text as written: `NO:` and `2024:` are keys, not False and 2024
             if key in out:
                 first = locs.keys.get((*path, key), (0, 0))
-                problems.append(
-                    Problem(file, *_mark(key_node), (*path, key), f"duplicate key (first given at line {first[0]})")
-                )
+                where = (*path, key)
+                message = f"duplicate key (first given at line {first[0]})"
+                problems.append(Problem(file, *_mark(key_node), where, message))
                 continue
             locs.keys[(*path, key)] = _mark(key_node)
             locs.marks[(*path, key)] = _mark(value_node)
@@ -124,8 +132,11 @@ def _build(
     except yaml.constructor.ConstructorError as err:
         problems.append(Problem(file, *_mark(node), path, f"cannot read value: {err.problem}"))
     except Exception as err:  # e.g. `date: 2025-02-30` fails inside PyYAML's timestamp constructor
-        kind = {"timestamp": "date"}.get(node.tag.rsplit(":", 1)[-1], node.tag.rsplit(":", 1)[-1])
-        problems.append(Problem(file, *_mark(node), path, f"cannot read {_describe(node.value)} as a {kind}: {err}"))
+        tag = node.tag.rsplit(":", 1)[-1]
+        kind = {"timestamp": "a date", "int": "an integer", "float": "a number"}.get(tag, f"!!{tag}")
+        why = f": {err}" if isinstance(err, ValueError) else ""
+        message = f"cannot read {_describe(node.value)} as {kind}{why}"
+        problems.append(Problem(file, *_mark(node), path, message))
     return None
 
 
@@ -139,7 +150,8 @@ class _NoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
-                problem="anchors and aliases (*name) are not supported in scenario files; write the value out",
+                problem="anchors and aliases (*name) are not supported in scenario files; write the value "
+                "out",
                 problem_mark=event.start_mark,
             )
         if self._depth >= MAX_DEPTH:
@@ -172,6 +184,22 @@ def parse_value(text: str) -> Any:
         loader.dispose()
 
 
+def _syntax_problem(file: str, err: yaml.MarkedYAMLError) -> Problem:
+    """PyYAML's complaint, at the place it gave up, saying where the unfinished construct began."""
+    mark = err.problem_mark or err.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = err.problem or ""
+    if err.context:
+        start = err.context_mark
+        began = f" (begun at line {start.line + 1})" if start is not None and start.line + 1 != line else ""
+        what = f"{err.context}{began}, {what}"
+    if "'\\t'" in what:
+        what += "; indent with spaces, YAML does not allow tabs"
+    elif "block end" in what or "mapping values are not allowed" in what:
+        what += "; check the indentation and that a ': ' inside a value is quoted"
+    return Problem(file, line, col, (), f"YAML syntax error: {what}")
+
+
 def read_yaml(path: Path) -> tuple[Any, _Locations]:
     """Parse `path` into plain data and its location map, or raise ScenarioError."""
     file = str(path)
@@ -180,17 +208,19 @@ def read_yaml(path: Path) -> tuple[Any, _Locations]:
     if path.is_dir():
         raise ScenarioError([Problem(file, 0, 0, (), "is a directory, expected a scenario .yaml file")])
     if not path.is_file():
-        raise ScenarioError([Problem(file, 0, 0, (), "is not a regular file, expected a scenario .yaml file")])
-    too_big = [Problem(file, 1, 1, (), f"file is larger than {MAX_BYTES / 1e6:.0f} MB, the limit for scenario files")]
+        raise ScenarioError([Problem(file, 0, 0, (), "is not a regular file; expected a scenario file")])
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ScenarioError(too_big)
+        size = path.stat().st_size
         with path.open("rb") as f:
-            raw = f.read(MAX_BYTES + 1)
+            raw = f.read(MAX_BYTES + 1) if size <= MAX_BYTES else b""
     except OSError as err:
-        raise ScenarioError([Problem(file, 0, 0, (), f"cannot read the file: {err.strerror or err}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError(too_big)
+        why = err.strerror or str(err)
+        raise ScenarioError([Problem(file, 0, 0, (), f"cannot read the file: {why}")]) from None
+    if size > MAX_BYTES or len(raw) > MAX_BYTES:
+        raise ScenarioError([Problem(
+            file, 1, 1, (), f"file is {max(size, len(raw)) / 1e6:.1f} MB; scenario files are limited to "
+            f"{MAX_BYTES / 1e6:.0f} MB"
+        )])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -207,16 +237,12 @@ def read_yaml(path: Path) -> tuple[Any, _Locations]:
         loader = _NoAliasLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(x for x in (err.context, err.problem) if x)
-        raise ScenarioError([Problem(file, line, col, (), f"YAML syntax error: {what}")]) from None
+        raise ScenarioError([_syntax_problem(file, err)]) from None
     except yaml.reader.ReaderError as err:  # a control character such as NUL; YAML forbids them
         line = text[: err.position].count("\n") + 1
         column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
-        raise ScenarioError(
-            [Problem(file, line, column, (), f"character {chr(err.character)!r} is not allowed in a YAML file")]
-        ) from None
+        what = f"character {chr(err.character)!r} is not allowed in a YAML file"
+        raise ScenarioError([Problem(file, line, column, (), what)]) from None
     except yaml.YAMLError as err:
         raise ScenarioError([Problem(file, 1, 1, (), f"YAML error: {' '.join(str(err).split())}")]) from None
     if node is None:
@@ -228,34 +254,40 @@ def read_yaml(path: Path) -> tuple[Any, _Locations]:
     if problems:
         raise ScenarioError(problems)
     if not isinstance(data, dict):
-        raise ScenarioError(
-            [Problem(file, *_mark(node), (), f"expected a mapping of scenario fields, got {type(data).__name__}")]
-        )
+        what = f"expected a mapping of scenario fields, got {type(data).__name__}"
+        raise ScenarioError([Problem(file, *_mark(node), (), what)])
     return data, locs
+
+
+def _walk(loc: Path_) -> tuple[Any, FieldInfo | None] | None:
+    """The declared type at `loc` (and its pydantic field, if `loc` ends on a model field), or None."""
+    current: Any = Scenario
+    info: FieldInfo | None = None
+    for part in loc:
+        tp = _unwrap(current)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = next((f for name, f in tp.model_fields.items() if (f.alias or name) == part), None)
+            if info is None:
+                return None
+            current = info.annotation
+            continue
+        info = None
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is list and args:
+            current = args[0]
+        elif origin is tuple and args and isinstance(part, int):
+            current = args[min(part, len(args) - 1)]
+        elif origin is dict and len(args) == 2:
+            current = args[1]
+        else:
+            return None
+    return current, info
 
 
 def _field_model(loc: Path_) -> type[BaseModel] | None:
     """The pydantic model that owns the last element of `loc`, so errors can list its real fields."""
-    current: Any = Scenario
-    for part in loc[:-1]:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = next(
-                (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
-            )
-            if field is None:
-                return None
-            current = field.annotation
-        else:
-            origin = typing.get_origin(current)
-            args = typing.get_args(current)
-            if origin in (list, tuple) and args:
-                current = args[0]
-            elif origin is dict and len(args) == 2:
-                current = args[1]
-            else:
-                return None
-    current = _unwrap(current)
+    found = _walk(loc[:-1])
+    current = _unwrap(found[0]) if found else None
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -273,16 +305,59 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
+def _constraints(tp: Any) -> list[Any]:
+    """The annotated-types constraints (Ge, Le, ...) in a type like `Annotated[float, Field(ge=0)] | None`."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Annotated:
+        out: list[Any] = []
+        for m in args[1:]:
+            out.extend(m.metadata if isinstance(m, FieldInfo) else [m])
+        return out + _constraints(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return [c for a in args if a is not type(None) for c in _constraints(a)]
+    return []
+
+
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _message(err: dict[str, Any]) -> str:
-    kind, ctx, loc = err["type"], err.get("ctx") or {}, err["loc"]
+def _number(x: float) -> str:
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _range(loc: Path_) -> str | None:
+    """'must be between 0 and 1' (or the one-sided form) from the declared bounds of the field at `loc`."""
+    found = _walk(loc)
+    if found is None:
+        return None
+    annotation, info = found
+    lo = hi = None
+    lo_text = hi_text = ""
+    for c in [*(info.metadata if info else []), *_constraints(annotation)]:
+        for attr, words in (("ge", "at least"), ("gt", "more than")):
+            if getattr(c, attr, None) is not None:
+                lo, lo_text = getattr(c, attr), words
+        for attr, words in (("le", "at most"), ("lt", "less than")):
+            if getattr(c, attr, None) is not None:
+                hi, hi_text = getattr(c, attr), words
+    if lo is not None and hi is not None:
+        if (lo_text, hi_text) == ("at least", "at most"):
+            return f"must be between {_number(lo)} and {_number(hi)}"
+        return f"must be {lo_text} {_number(lo)} and {hi_text} {_number(hi)}"
+    if lo is not None or hi is not None:
+        return f"must be {lo_text or hi_text} {_number(lo if lo is not None else hi)}"
+    return None
+
+
+def _message(err: dict[str, Any], loc: Path_) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
     got = f", got {_describe(err['input'])}"
     if kind == "extra_forbidden":
-        model = _field_model(tuple(loc))
+        model = _field_model(loc)
         allowed = sorted((f.alias or n) for n, f in model.model_fields.items()) if model else []
         near = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean '{near[0]}'?" if near else ""
@@ -291,14 +366,14 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "missing":
         return f"missing required field '{loc[-1]}'"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bounds = _bounds(tuple(loc))
+        bounds = _range(loc)
         if bounds is not None:
-            return f"must be between {bounds[0]:g} and {bounds[1]:g}{got}"
+            return f"{bounds}{got}"
         return f"{err['msg'].replace('Input should be', 'must be')}{got}"
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         if pattern == r"^[A-Z]{2,3}$":
-            return f"must be an actor code (ISO 3166-1 alpha-3 such as CHN, or EU){got}"
+            return f"must be an actor code (ISO 3166-1 alpha-3 such as FRA, or EU){got}"
         return f"must match {pattern}{got}"
     if kind == "model_type" or kind == "dict_type":
         return f"expected a mapping{got}"
@@ -308,28 +383,24 @@ def _message(err: dict[str, Any]) -> str:
     return msg if kind == "value_error" else f"{msg}{got}"
 
 
-def _bounds(loc: Path_) -> tuple[float, float] | None:
-    model = _field_model(loc)
-    target: Any = None
-    if model is not None:
-        target = next((f for n, f in model.model_fields.items() if (f.alias or n) == loc[-1]), None)
-    else:
-        parent = _field_model((*loc[:-1], "x"))  # a dict value such as interests.security
-        if parent is not None:
-            target = next((f for n, f in parent.model_fields.items() if (f.alias or n) == loc[-2]), None)
-            if target is not None:
-                args = typing.get_args(_unwrap(target.annotation))
-                target = args[-1] if args else None
-    metadata = getattr(target, "metadata", None)
-    if metadata is None and typing.get_origin(target) is typing.Annotated:
-        metadata = typing.get_args(target)[1:]
-    lo = hi = None
-    for m in metadata or ():
-        lo = getattr(m, "ge", None) if getattr(m, "ge", None) is not None else lo
-        lo = getattr(m, "gt", None) if getattr(m, "gt", None) is not None else lo
-        hi = getattr(m, "le", None) if getattr(m, "le", None) is not None else hi
-        hi = getattr(m, "lt", None) if getattr(m, "lt", None) is not None else hi
-    return (lo, hi) if lo is not None and hi is not None else None
+def _data_loc(data: Any, loc: tuple[Any, ...], kind: str) -> Path_:
+    """The part of pydantic's `loc` that is a path in the data: drops the tags pydantic adds for union members
+    and validators (`year.str`, `function-after[...]`), keeps '[key]' (an error in a mapping key) and the name
+    of a missing field."""
+    node: Any = data
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if part == "[key]":
+            out.append(part)
+            node = None
+        elif (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            out.append(part)
+            node = node[part]
+        elif kind == "missing" and i == len(loc) - 1:
+            out.append(part)
+    return tuple(out)
 
 
 def validate_data(
@@ -337,23 +408,41 @@ def validate_data(
 ) -> Scenario:
     """Pydantic validation, then the cross-reference checks; every failure comes back located.
 
-    `overridden` maps paths changed on the command line to the `--set` that changed them: an error there points
-    at the option, not at a line of the file that no longer holds the value."""
+    `overridden` maps paths changed on the command line to the `--set` that changed them: an error there
+    points at the option, not at a line of the file that no longer holds the value."""
     from sim.checks import cross_check
 
-    def where(path: Path_, message: str) -> Problem:
+    def where(path: Path_, message: str, mark: tuple[int, int] | None = None) -> Problem:
         for prefix, option in (overridden or {}).items():
             if path[: len(prefix)] == prefix:
                 return Problem(f"{file}: --set {option}", 0, 0, path, message)
-        return Problem(file, *locs.at(path), path, message)
+        return Problem(file, *(mark or locs.at(path)), path, message)
 
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        problems = []
+        problems: list[Problem] = []
+        seen: dict[Path_, int] = {}
         for e in err.errors():
-            loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            problems.append(where(loc, _message(e)))
+            loc = _data_loc(data, tuple(e["loc"]), e["type"])
+            if loc and loc[-1] == "[key]":  # the key itself is wrong, e.g. `fra:` under actors
+                path = loc[:-1]
+                message, mark = f"the key {_message(e, path)}", locs.key(path)
+            else:
+                path, message = loc, _message(e, loc)
+                if e["type"] == "extra_forbidden":
+                    mark = locs.key(path)
+                elif e["type"] == "missing":  # point at the key of the mapping that lacks it
+                    mark = locs.key(path[:-1]) if path[:-1] else locs.at(())
+                else:
+                    mark = locs.at(path)
+            if path in seen and e["loc"] != loc:  # one value failing every member of a union: one problem
+                first = problems[seen[path]]
+                problems[seen[path]] = Problem(first.file, first.line, first.column, first.path,
+                                               f"{first.message}; or {message}")
+                continue
+            seen[path] = len(problems)
+            problems.append(where(path, message, mark))
         raise ScenarioError(problems) from None
     problems = [where(path, msg) for path, msg in cross_check(scenario)]
     if problems:

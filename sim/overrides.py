@@ -1,7 +1,9 @@
 """`--set path=value`: change any value of a scenario from the command line without editing the file.
 
 Paths are dotted; list items are picked by index (`relations.3.alignment`) or, for events, by name
-(`events.framework_signed.effects.0.alignment.delta`). Values are read as YAML, so `0.6`, `true` and `[USA, IND]` work.
+(`events.framework_signed.effects.0.alignment.delta`). Values are read as YAML, so `0.6`, `true` and
+`[FRA, DEU]` work. A missing settings block is created (`model.labels.window=12`); a missing actor is not:
+`--set` changes an actor, it cannot write a new one.
 """
 
 from __future__ import annotations
@@ -10,11 +12,17 @@ from typing import Any
 
 import yaml
 
-from sim.loader import Problem, ScenarioError
+from sim.loader import Problem, ScenarioError, parse_value
 
 
-def apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> dict[tuple[str | int, ...], str]:
-    """Apply each `path=value` to the raw data; return the resolved paths, so errors can name the option."""
+def apply_overrides(
+    data: dict[str, Any], overrides: list[str], file: str
+) -> dict[tuple[str | int, ...], str]:
+    """Apply each `path=value` to the raw data; return the resolved paths, so errors can name the option.
+
+    Where the option created a mapping that was not in the file (`model.lables.window=5`), the path returned
+    is that of the first created key, so that an error about it (unknown field 'lables') names the option
+    too."""
     problems = []
     changed: dict[tuple[str | int, ...], str] = {}
     for item in overrides:
@@ -29,22 +37,26 @@ def apply_overrides(data: dict[str, Any], overrides: list[str], file: str) -> di
 
 def _apply(data: dict[str, Any], item: str) -> tuple[str | int, ...]:
     if "=" not in item:
-        raise ValueError("expected path=value, e.g. actors.CHN.interests.security=0.6")
+        raise ValueError("expected path=value, e.g. actors.FRA.interests.security=0.6")
     path, raw = item.split("=", 1)
     parts = [p for p in path.strip().split(".") if p]
     if not parts:
         raise ValueError("empty path")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        raise ValueError(f"cannot read value {raw!r}") from None
+        value = parse_value(raw) if raw.strip() else ""
+    except yaml.YAMLError as err:
+        problem = getattr(err, "problem", None) or "not a YAML value"
+        raise ValueError(f"cannot read value {raw!r}: {problem}") from None
     node: Any = data
     resolved: list[str | int] = []
+    created: tuple[str | int, ...] | None = None
     for depth, part in enumerate(parts[:-1]):
         if isinstance(node, list):
             resolved.append(_index(node, part, parts[: depth + 1]))
         else:
             resolved.append(part)
+            if isinstance(node, dict) and part not in node and created is None:
+                created = tuple(resolved)
         node = _child(node, part, parts[: depth + 1], create=depth >= 1)
     last = parts[-1]
     if isinstance(node, list):
@@ -56,12 +68,15 @@ def _apply(data: dict[str, Any], item: str) -> tuple[str | int, ...]:
         resolved.append(last)
     else:
         raise ValueError(f"'{'.'.join(parts[:-1])}' is a single value, not a mapping or a list")
-    return tuple(resolved)
+    return created or tuple(resolved)
 
 
 def _child(node: Any, part: str, so_far: list[str], create: bool) -> Any:
     if isinstance(node, dict):
         if part not in node:
+            if so_far[:-1] == ["actors"]:
+                known = ", ".join(map(str, node))
+                raise ValueError(f"no actor '{part}' in the scenario; actors are: {known}")
             if not create:
                 raise ValueError(f"no '{'.'.join(so_far)}' in the scenario")
             node[part] = {}

@@ -8,19 +8,50 @@ knows the whole file; this module only knows the shape of each piece.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import types
+import typing
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_INTERESTS = ("security", "economy", "technology", "influence", "autonomy", "values")
 CODE_PATTERN = r"^[A-Z]{2,3}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN, description="ISO 3166-1 alpha-3 code, or EU")]
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+def _not_bool(value: Any) -> Any:
+    """pydantic would read `true` as 1; no number in a scenario is ever meant as a yes/no."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, got {str(value).lower()}")
+    return value
+
+
+Unit = Annotated[float, BeforeValidator(_not_bool), Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, BeforeValidator(_not_bool), Field(ge=-1.0, le=1.0)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # allow_inf_nan=False: `.nan` and `.inf` are YAML numbers, but no figure or weight can be one.
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_bools(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name in cls.model_fields:
+            tp = cls.model_fields[info.field_name].annotation
+            union = typing.get_origin(tp) in (typing.Union, types.UnionType)
+            members = typing.get_args(tp) if union else (tp,)
+            if bool not in members and any(m in (int, float) for m in members):
+                return _not_bool(value)
+        return value
 
 
 class Figure(Strict):
@@ -211,12 +242,15 @@ class ModelSettings(Strict):
     alignment_step: float = Field(default=0.005, gt=0.0, le=0.5)
     posture_step: float = Field(default=0.005, gt=0.0, le=0.5)
     inertia: float = Field(default=1.0, ge=0.0, le=1000.0, description="pull of alignment back to its anchor")
-    posture_inertia: float = Field(default=1.0, ge=0.0, le=1000.0, description="pull of posture back to 1")
+    posture_inertia: float = Field(default=3.0, ge=0.0, le=1000.0,
+                                   description="pull of posture back to 1: defence budgets are sticky")
     reciprocity: float = Field(default=0.5, ge=0.0, le=100.0, description="cost of a one-sided relationship")
     closure: float = Field(default=0.5, ge=0.0, le=100.0, description="value of ties among one's partners")
     loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
                                  description="how much harder weakening a friendship is pulled back")
     alliance_backing: Unit = Field(default=0.5, description="share of a partner's power that backs you")
+    power_exponent: float = Field(default=1.0, gt=0.0, le=1.0,
+                                  description="military power = spending share ** this (diminishing returns)")
     influence_floor: float = Field(default=0.05, gt=0.0, le=1.0, description="keeps log-influence finite")
     technology_spillover: Unit = Field(default=0.5)
     posture_cost: float = Field(default=1.0, ge=0.0, le=100.0)
@@ -229,7 +263,7 @@ class RunSettings(Strict):
 
 
 class Expectation(Strict):
-    """A checkable statement from a source, e.g. `CHN counterbalances`, `alignment CHN->PAK up`."""
+    """A checkable statement from a source, e.g. `FRA counterbalances`, `alignment FRA->DEU up`."""
 
     expect: str = Field(min_length=1)
     source: str = Field(min_length=1)

@@ -1,9 +1,9 @@
 """The small language of expectations: what a source predicts, in a form the model's output can be checked against.
 
     JPN welcomes                              an actor's reaction label
-    alignment CHN->PAK up                     direction of a measured change: up, down, not up, not down
-    posture CHN up
-    interest RUS.influence down
+    alignment FRA->DEU up                     direction of a measured change: up, down, not up, not down
+    posture FRA up
+    interest BRA.influence down
     most of neighbours: engages or welcomes   a share of a group: most, all, at least N
 """
 

@@ -81,7 +81,7 @@ def write_timeseries(result: Result, path: Path) -> None:
         w.writerow(["step", "actor", "quantity", "with_events", "without_events", "difference",
                     "difference_low", "difference_high"])
         series: list[tuple[str, int, np.ndarray, np.ndarray]] = []
-        for i, code in enumerate(p.codes):
+        for i in range(p.n):
             series.append(("posture", i, ev.posture[:, :, i], tw.posture[:, :, i]))
             for j in r.parties:
                 if j != i:

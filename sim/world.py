@@ -59,6 +59,7 @@ class Params:
     reciprocity: np.ndarray
     closure: np.ndarray
     loss_aversion: np.ndarray
+    power_exponent: np.ndarray
     backing: np.ndarray
     influence_floor: np.ndarray
     spillover: np.ndarray
@@ -156,6 +157,7 @@ def compile_scenario(s: Scenario) -> Params:
         reciprocity=one(m.reciprocity),
         closure=one(m.closure),
         loss_aversion=one(m.loss_aversion),
+        power_exponent=one(m.power_exponent),
         backing=one(m.alliance_backing),
         influence_floor=one(m.influence_floor),
         spillover=one(m.technology_spillover),
@@ -175,7 +177,7 @@ def _shares(deps: list, idx: dict[str, int], n: int) -> np.ndarray:
     return out
 
 
-def _compile_event(e, idx: dict[str, int]) -> Event:  # noqa: ANN001 - schema.Event, kept loose for sweeps
+def _compile_event(e, idx: dict[str, int]) -> Event:
     effects = []
     for eff in e.effects:
         change = getattr(eff, eff.kind)

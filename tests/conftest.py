@@ -1,0 +1,24 @@
+"""Shared fixtures: the seed scenario, loaded and run once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.experiment import Result, run
+from sim.loader import load_scenario
+from sim.schema import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
+
+
+@pytest.fixture(scope="session")
+def seed_scenario() -> Scenario:
+    return load_scenario(SEED)
+
+
+@pytest.fixture(scope="session")
+def seed_result(seed_scenario: Scenario) -> Result:
+    return run(seed_scenario)

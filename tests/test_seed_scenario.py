@@ -1,0 +1,72 @@
+"""The seed document's reactions come out of general rules, robustly, and go away when the event is reversed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from sim.expect import PASS_SHARE, check
+from sim.experiment import Result, run
+from sim.loader import load_scenario
+from sim.schema import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
+EXPECTED = {"USA": "welcomes", "JPN": "welcomes", "AUS": "welcomes", "RUS": "hedges", "CHN": "counterbalances",
+            "PAK": "counterbalances", "GBR": "engages", "EU": "engages"}
+
+
+def test_every_expectation_holds(seed_scenario: Scenario, seed_result: Result) -> None:
+    verdicts = check(seed_scenario, seed_result.reactions)
+    assert len(verdicts) == len(seed_scenario.expectations) >= 14
+    failed = [f"{v.expect}: {v.observed}" for v in verdicts if not v.passed]
+    assert not failed
+
+
+def test_expected_labels_are_modal_in_most_replicates(seed_result: Result) -> None:
+    r = seed_result.reactions
+    for code, label in EXPECTED.items():
+        i = r.codes.index(code)
+        assert r.modal(i) == label
+        assert r.share(i)[label] >= PASS_SHARE
+    neighbours = [c for c, a in seed_result.scenario.actors.items() if "neighbours" in a.groups]
+    assert len(neighbours) >= 5
+
+
+def test_labels_survive_jittered_weights(seed_scenario: Scenario) -> None:
+    """Every interest weight jittered by up to +-15% (20 draws): at least 85% of (draw, actor) pairs keep
+    the expected label."""
+    rng = np.random.default_rng(2025)
+    kept = total = 0
+    for _ in range(20):
+        s = seed_scenario.model_copy(deep=True)
+        s.run.replications = 8
+        for actor in s.actors.values():
+            actor.interests = {k: v * rng.uniform(0.85, 1.15) for k, v in actor.interests.items()}
+        r = run(s).reactions
+        for code, label in EXPECTED.items():
+            total += 1
+            kept += r.modal(r.codes.index(code)) == label
+    assert kept / total >= 0.85, f"kept {kept} of {total}"
+
+
+def test_reversed_framework_removes_counterbalancing() -> None:
+    reverse = [f"events.{name}.effects.0.alignment.delta={-delta}" for name, delta in
+               (("tiger_triumph_2025", 0.03), ("washington_meeting", 0.05), ("framework_signed", 0.15))]
+    s = load_scenario(SEED, [*reverse, "run.replications=20"])
+    r = run(s).reactions
+    for code in ("CHN", "PAK"):
+        assert r.share(r.codes.index(code)).get("counterbalances", 0.0) < 0.2
+    for code in ("JPN", "AUS"):
+        assert r.modal(r.codes.index(code)) != "welcomes"
+
+
+def test_engine_names_no_country() -> None:
+    words = re.compile(r"\b(china|india|pakistan|russia)\b", re.IGNORECASE)
+    codes = re.compile(r"\b(CHN|IND|PAK|RUS|USA)\b")
+    for path in (ROOT / "sim").rglob("*.py"):
+        text = path.read_text()
+        assert not words.search(text), path
+        assert not codes.search(text), path
