@@ -1,0 +1,94 @@
+"""The command line as a user meets it: outputs written, JSON printed, exit codes right."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = str(ROOT / "scenarios" / "us_india_defense_framework_2025.yaml")
+SUMMARY_KEYS = {"scenario", "seed", "replications", "steps", "version", "actors", "outcomes", "expectations"}
+ACTOR_KEYS = {"name", "groups", "reaction", "reaction_share", "alignment_change", "posture_change",
+              "interest_change", "explanation"}
+
+
+def test_run_writes_every_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", SEED, "-r", "4", "--out", str(out), "-q"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert SUMMARY_KEYS <= summary.keys()
+    assert summary["replications"] == 4
+    assert len(summary["actors"]) == 18
+    for actor in summary["actors"].values():
+        assert ACTOR_KEYS <= actor.keys()
+        assert sum(actor["reaction_share"].values()) == pytest.approx(1.0)
+    for outcome in summary["outcomes"].values():
+        assert outcome["low"] <= outcome["mean"] <= outcome["high"]
+    for name in ("reactions.png", "drivers.png", "trajectories.png", "actors/CHN.png"):
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    report = (out / "report.md").read_text()
+    assert "## Who reacts, and how" in report and "China (CHN)" in report
+    rows = (out / "timeseries.csv").read_text().splitlines()
+    assert rows[0].startswith("step,actor,quantity")
+    assert len(rows) > 18 * 61
+    assert not list(out.glob(".*")), "temporary files left behind"
+    assert "written:" in capsys.readouterr().out
+
+
+def test_run_json_prints_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", SEED, "-r", "3", "--seed", "11", "--out", str(tmp_path), "--json", "--no-charts"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["seed"] == 11
+    assert summary == json.loads((tmp_path / "summary.json").read_text())
+
+
+def test_set_changes_the_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["run", SEED, "-r", "3", "--json", "--no-charts", "--out"]
+    main([*base, str(tmp_path / "a")])
+    a = json.loads(capsys.readouterr().out)
+    main([*base, str(tmp_path / "b"), "--set", "events.framework_signed.effects.0.alignment.delta=-0.15"])
+    b = json.loads(capsys.readouterr().out)
+    assert a["actors"]["CHN"]["reaction"] == "counterbalances"
+    assert b["actors"]["CHN"]["reaction"] != "counterbalances"
+
+
+def test_check_passes_on_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", SEED, "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "14 of 14 hold" in out
+
+
+def test_check_fails_when_an_expectation_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = Path(SEED).read_text().replace("{expect: JPN welcomes,", "{expect: JPN opposes,")
+    path = tmp_path / "wrong.yaml"
+    path.write_text(text)
+    assert main(["check", str(path), "-q", "-r", "10"]) == 1
+    assert "JPN opposes" in capsys.readouterr().out
+
+
+def test_schema_is_json_schema_with_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {"actors", "relations", "events", "expectations", "model", "run"} <= doc["properties"].keys()
+    committed = json.loads((ROOT / "docs" / "scenario.schema.json").read_text())
+    assert committed == doc, "docs/scenario.schema.json is stale: run `run_sim.py schema --out docs/scenario.schema.json`"
+
+
+def test_list_and_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    assert "U.S.-India 10-year defense framework" in capsys.readouterr().out
+    assert main(["validate", SEED]) == 0
+    assert ": ok (18 actors" in capsys.readouterr().out
+
+
+def test_explain_names_the_drivers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", SEED, "--actor", "chn", "-r", "4", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("China counterbalances")
+    assert "security" in out
+    assert main(["explain", SEED, "--actor", "XYZ", "-q"]) == 2
+    assert "unknown actor 'XYZ'" in capsys.readouterr().err
