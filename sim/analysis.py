@@ -204,5 +204,5 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     after = r.d_interest[:, actor].mean(axis=0)
     k = int(np.argmax(np.abs(after)))
     if abs(after[k]) >= 0.001:
-        parts.append(f"After reactions its {INTERESTS[k]} is {after[k]:+.3f}.")
+        parts.append(f"Once everyone has reacted, its {INTERESTS[k]} has moved most ({after[k]:+.3f}).")
     return " ".join(parts)

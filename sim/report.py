@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.statements import LABELS
 from sim.world import INTERESTS
 
 
@@ -25,7 +26,8 @@ def render(summary: dict[str, Any], scenario_description: str) -> str:
         "| actor | reaction | share of runs | at impact | toward parties | posture |",
         "|---|---|---|---|---|---|",
     ]
-    order = sorted(s["actors"].items(), key=lambda kv: (kv[1]["reaction"], kv[0]))
+    order = sorted(s["actors"].items(),
+                   key=lambda kv: (not kv[1]["party"], LABELS.index(kv[1]["reaction"]), kv[0]))
     for code, a in order:
         share = a["reaction_share"][a["reaction"]]
         party = " (party)" if a["party"] else ""
