@@ -162,7 +162,7 @@ def actor(result: Result, i: int, path: Path) -> None:
     _events(axes[2], result)
     axes[2].set_title("What it did (with minus without events)", loc="left")
     axes[2].set_xlabel("month")
-    axes[2].legend(frameon=False, fontsize=9, ncol=2)
+    axes[2].legend(frameon=False, fontsize=9, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.26))
     fig.suptitle(f"{name} ({p.codes[i]}): {r.modal(i)}", x=0.01, ha="left", fontsize=16, fontweight="bold")
     fig.tight_layout()
     fig.savefig(path, bbox_inches="tight")
