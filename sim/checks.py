@@ -34,6 +34,10 @@ def _actors(s: Scenario) -> Iterator[Found]:
                 )
         if sum(actor.interests.values()) <= 0:
             yield ("actors", code, "interests"), "interest weights must sum to something positive"
+        if actor.gdp.value <= 0:  # the model divides by it (military burden = spending / GDP)
+            yield ("actors", code, "gdp", "value"), f"GDP must be more than 0, got {actor.gdp.value:g}"
+    if s.actors and sum(a.military_expenditure.value for a in s.actors.values()) <= 0:
+        yield ("actors",), "military expenditure is 0 for every actor; at least one must spend something"
 
 
 def _relations(s: Scenario) -> Iterator[Found]:
