@@ -151,30 +151,33 @@ def interval(x: np.ndarray) -> tuple[float, float, float]:
     return float(x.mean()), float(lo), float(hi)
 
 
-def outcomes(params: Params, event: Trajectory, twin: Trajectory, window: int) -> dict[str, dict[str, float]]:
-    """Model-level outcomes, each as the event-minus-twin difference with a 95% interval."""
+OUTCOMES = {
+    "regional_tension": "mean hostility x proximity x posture over all pairs",
+    "polarisation": "spread (sd) of all alignments",
+    "mean_posture": "average military posture (1 = observed effort)",
+}
+
+
+def outcome_levels(params: Params, t: Trajectory, window: int) -> dict[str, np.ndarray]:
+    """Model-level outcomes of each run (window means), one value per run."""
     prox = params.proximity[0]
     off = ~np.eye(params.n, dtype=bool)
+    hostile = np.maximum(-t.alignment[:, -window:], 0.0) * prox
+    return {
+        "regional_tension": (hostile[..., off].mean(axis=-1) * t.posture[:, -window:].mean(axis=-1)).mean(axis=1),
+        "polarisation": t.alignment[:, -window:][..., off].std(axis=-1).mean(axis=1),
+        "mean_posture": t.posture[:, -window:].mean(axis=(1, 2)),
+    }
 
-    def tension(t: Trajectory) -> np.ndarray:
-        hostile = np.maximum(-t.alignment, 0.0) * prox
-        return window_mean(hostile[..., off].mean(axis=-1) * t.posture.mean(axis=-1), window)
 
-    def polarisation(t: Trajectory) -> np.ndarray:
-        return window_mean(t.alignment[..., off].std(axis=-1), window)
-
-    def posture(t: Trajectory) -> np.ndarray:
-        return window_mean(t.posture.mean(axis=-1), window)
-
+def outcomes(params: Params, event: Trajectory, twin: Trajectory, window: int) -> dict[str, dict[str, float]]:
+    """Model-level outcomes, each as the event-minus-twin difference with a 95% interval."""
+    with_events, without = outcome_levels(params, event, window), outcome_levels(params, twin, window)
     result = {}
-    for name, f, what in (
-        ("regional_tension", tension, "mean hostility x proximity x posture over all pairs"),
-        ("polarisation", polarisation, "spread (sd) of all alignments"),
-        ("mean_posture", posture, "average military posture (1 = observed effort)"),
-    ):
-        mean, lo, hi = interval(f(event) - f(twin))
-        result[name] = {"mean": mean, "low": lo, "high": hi, "with_events": float(f(event).mean()),
-                        "without_events": float(f(twin).mean()), "meaning": what}
+    for name, meaning in OUTCOMES.items():
+        mean, lo, hi = interval(with_events[name] - without[name])
+        result[name] = {"mean": mean, "low": lo, "high": hi, "with_events": float(with_events[name].mean()),
+                        "without_events": float(without[name].mean()), "meaning": meaning}
     return result
 
 

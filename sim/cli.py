@@ -162,6 +162,68 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from sim.schema import Sweep
+    from sim.sweep.design import parse_param
+    from sim.sweep.run import plan, run_sweep
+    from sim.sweep.store import StoreError
+
+    path = Path(args.scenario)
+    overrides = list(args.set or [])
+    scenario = load_scenario(path, overrides)
+    base = scenario.sweep.model_dump() if scenario.sweep else {}
+    try:
+        if args.param:
+            base["params"] = [parse_param(p).model_dump() for p in args.param]
+        for key in ("design", "samples", "replications", "seed"):
+            if getattr(args, key) is not None:
+                base[key] = getattr(args, key)
+        if not base.get("params"):
+            raise ValueError("nothing to sweep: give --param path=lo:hi[:n] (or path=a,b,c), or a sweep: block")
+        spec = Sweep.model_validate(base)
+        the_plan = plan(path, overrides, spec)
+    except ValidationError as err:
+        first = err.errors()[0]
+        print(f"{path}: sweep: {'.'.join(str(x) for x in first['loc'])}: {first['msg']}", file=sys.stderr)
+        return 2
+    except ValueError as err:
+        print(f"{path}: sweep: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else ROOT / "reports" / scenario.name / ("sweep-" + datetime.now().strftime(
+        "%Y%m%d-%H%M%S"))
+    workers = args.workers or os.cpu_count() or 1
+    bar = tqdm(unit="run", desc=f"sweep {spec.design}", disable=args.quiet or None, file=sys.stderr,
+               smoothing=0.1)
+
+    def on_start(total: int, done: int) -> None:
+        bar.reset(total=total)
+        bar.update(done)
+
+    try:
+        summary = run_sweep(the_plan, out, args.executor, workers, args.scheduler, args.resume, bar.update, on_start)
+    except StoreError as err:
+        print(f"sweep: {err}", file=sys.stderr)
+        return 2
+    finally:
+        bar.close()
+    print(f"{summary['points']} points x {summary['replications']} replicates = {summary['runs']} runs "
+          f"({len(summary['failed_points'])} points failed)")
+    for tip in summary["tipping_points"][:20]:
+        print(f"  {tip['text']}")
+    if len(summary["tipping_points"]) > 20:
+        print(f"  ... {len(summary['tipping_points']) - 20} more in summary.json")
+    for outcome, indices in list(summary["sensitivity"].items())[:3]:
+        if "error" in indices:
+            continue
+        key = "ST" if spec.design == "sobol" else "mu_star"
+        ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
+        print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:.2f}" for n, v in ranked[:3]) + f" ({key})")
+    print(f"written: {out}/ (runs/, sweep_summary.parquet, sweep_summary.csv, summary.json, manifest.json)")
+    return 0
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from sim.analysis import explain
     from sim.world import INTERESTS
@@ -231,6 +293,23 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list the scenarios shipped")
     p.add_argument("folder", nargs="?", help="folder to list (default: scenarios/)")
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("sweep", help="vary parameters over a design; find tipping points and sensitivities")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--param", action="append", metavar="PATH=LO:HI[:N]|PATH=A,B,C",
+                   help="a swept value (repeatable); replaces the scenario's sweep: block")
+    p.add_argument("--design", choices=["grid", "lhs", "sobol", "morris"], help="default: the sweep block, or grid")
+    p.add_argument("--samples", type=int, help="base samples for lhs, sobol, morris")
+    p.add_argument("--replications", "-r", type=int, help="replicates per point")
+    p.add_argument("--seed", type=int, help="seed of the design and of the runs")
+    p.add_argument("--workers", "-w", type=int, help="processes or Dask workers (default: all cores)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    p.add_argument("--out", help="output folder (default: reports/<scenario>/sweep-<timestamp>/)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="fixed overrides for every point")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("explain", help="why one actor reacted as it did")
     p.add_argument("scenario", help="scenario YAML file")

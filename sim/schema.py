@@ -269,6 +269,31 @@ class Expectation(Strict):
     source: str = Field(min_length=1)
 
 
+class SweepParam(Strict):
+    """One swept value, addressed like `--set`: a range (for every design) or a list of values (grid only)."""
+
+    path: str = Field(min_length=1, description="e.g. actors.FRA.interests.security")
+    range: tuple[float, float] | None = Field(default=None, description="[low, high]")
+    values: list[float] | None = Field(default=None, min_length=1, description="explicit values (grid design)")
+    n: int = Field(default=5, ge=2, le=1000, description="grid points along a range")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> SweepParam:
+        if (self.range is None) == (self.values is None):
+            raise ValueError("give either 'range: [low, high]' or 'values: [...]'")
+        if self.range is not None and not self.range[0] < self.range[1]:
+            raise ValueError(f"range must go from low to high, got {list(self.range)}")
+        return self
+
+
+class Sweep(Strict):
+    design: Literal["grid", "lhs", "sobol", "morris"] = "grid"
+    samples: int = Field(default=64, ge=1, le=1_000_000, description="base samples (lhs, sobol, morris)")
+    replications: int = Field(default=10, ge=1, le=100_000)
+    seed: int = Field(default=1, ge=0, le=2**63 - 1)
+    params: list[SweepParam] = Field(min_length=1)
+
+
 class Scenario(Strict):
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str = Field(min_length=1)
@@ -282,3 +307,4 @@ class Scenario(Strict):
     model: ModelSettings = Field(default_factory=ModelSettings)
     run: RunSettings = Field(default_factory=RunSettings)
     expectations: list[Expectation] = Field(default_factory=list)
+    sweep: Sweep | None = Field(default=None, description="a parameter sweep: run_sim.py sweep")

@@ -103,6 +103,26 @@ class Params:
         return replace(self, events=events, **changes)
 
 
+def stack(items: list[Params], repeat: int = 1) -> Params:
+    """Batch-of-one Params (the same scenario at different points) as one batch, each repeated `repeat` times
+    in a row: the layout of a sweep chunk, point-major, replicate-minor."""
+    first = items[0]
+    if any(p.codes != first.codes or p.steps != first.steps or len(p.events) != len(first.events) for p in items):
+        raise ValueError("points of a sweep must share actors, steps and events")
+
+    def cat(xs: list[np.ndarray]) -> np.ndarray:
+        return np.repeat(np.concatenate(xs, axis=0), repeat, axis=0)
+
+    changes = {f.name: cat([getattr(p, f.name) for p in items]) for f in fields(first)
+               if isinstance(getattr(first, f.name), np.ndarray)}
+    events = tuple(
+        replace(e, effects=tuple(replace(x, amount=cat([p.events[k].effects[m].amount for p in items]))
+                                 for m, x in enumerate(e.effects)))
+        for k, e in enumerate(first.events)
+    )
+    return replace(first, events=events, **changes)
+
+
 def compile_scenario(s: Scenario) -> Params:
     """Scenario -> Params with a batch of one. Missing relations default to neutral and distant."""
     codes = tuple(s.actors)

@@ -1,0 +1,113 @@
+"""Run one chunk of a sweep: a few whole points, all their replicates, in one batch through the array engine.
+
+A chunk is the unit of work an executor ships (to a process or a Dask worker) and the unit written to disk. It is
+a pure function of its Job: the random numbers of a run depend only on (seed, point, replicate), so a chunk gives
+the same rows whichever worker runs it and whatever else that worker ran before.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim import kernel
+from sim.analysis import measure, outcome_levels
+from sim.engine import Trajectory, simulate
+from sim.loader import ScenarioError, _Locations, validate_data
+from sim.overrides import apply_overrides
+from sim.schema import LabelRules, Scenario
+from sim.world import Params, compile_scenario, stack
+
+
+@dataclass(frozen=True)
+class Job:
+    file: str
+    data: dict[str, Any]  # the scenario as parsed YAML, with any command-line overrides already applied
+    names: tuple[str, ...]  # swept paths
+    seed: int
+    replications: int
+    chunk: int
+    points: tuple[tuple[int, tuple[float, ...]], ...]  # (point index, values)
+
+
+def scenario_at(job: Job, values: tuple[float, ...]) -> Scenario:
+    """The scenario with the swept paths set to `values`, checked like a file."""
+    data = copy.deepcopy(job.data)
+    sets = [f"{name}={value!r}" for name, value in zip(job.names, values, strict=True)]
+    overridden = apply_overrides(data, sets, job.file)
+    return validate_data(data, _Locations(), job.file, overridden)
+
+
+Good = tuple[int, tuple[float, ...], Scenario, Params]
+
+
+def run_chunk(job: Job) -> list[dict[str, Any]]:
+    """One row per run: point, replicate, parameter values, per-actor reaction and behaviour, outcomes, error."""
+    rows: list[dict[str, Any]] = []
+    good: list[Good] = []
+    for point, values in job.points:
+        try:
+            scenario = scenario_at(job, values)
+            good.append((point, values, scenario, compile_scenario(scenario)))
+        except (ScenarioError, ValueError) as err:
+            rows += _failed(job, point, values, str(err).splitlines()[0])
+    if good:
+        rows += _simulate(job, good)
+    rows.sort(key=lambda r: (r["point"], r["replicate"]))
+    return rows
+
+
+def _failed(job: Job, point: int, values: tuple[float, ...], error: str) -> list[dict[str, Any]]:
+    base = dict(zip(job.names, values, strict=True))
+    return [{"point": point, "replicate": r, "error": error, **base} for r in range(job.replications)]
+
+
+def _simulate(job: Job, good: list[Good]) -> list[dict[str, Any]]:
+    reps = job.replications
+    per_point = stack([g[3] for g in good])
+    params = stack([g[3] for g in good], repeat=reps)
+    start = kernel.repeat(kernel.initial_state(per_point), reps)
+    keys = [(job.seed, g[0], r, 0) for g in good for r in range(reps)]
+    placebo_keys = [(job.seed, g[0], r, 1) for g in good for r in range(reps)]
+    with np.errstate(all="ignore"):
+        event = simulate(params, keys, True, start=start)
+        twin = simulate(params, keys, False, start=start)
+        placebo = simulate(params, placebo_keys, False, start=start)
+    rows: list[dict[str, Any]] = []
+    assert start.stakes is not None
+    for k, (point, values, scenario, point_params) in enumerate(good):
+        sl = slice(k * reps, (k + 1) * reps)
+        parts = [_slice(t, sl) for t in (event, twin, placebo)]
+        if not all(np.isfinite(t.alignment).all() and np.isfinite(t.interests).all() for t in parts):
+            rows += _failed(job, point, values, "the model produced NaN or infinity at this point")
+            continue
+        rows += _rows(job, point, values, scenario.model.labels, point_params, start.stakes[k * reps], *parts)
+    return rows
+
+
+def _slice(t: Trajectory, sl: slice) -> Trajectory:
+    return Trajectory(t.alignment[sl], t.posture[sl], t.interests[sl], t.valence[sl])
+
+
+def _rows(job: Job, point: int, values: tuple[float, ...], rules: LabelRules, params: Params, stakes: np.ndarray,
+          event: Trajectory, twin: Trajectory, placebo: Trajectory) -> list[dict[str, Any]]:
+    r = measure(params, stakes, event, twin, placebo, rules)
+    window = min(rules.window, params.steps)
+    levels_e, levels_t = outcome_levels(params, event, window), outcome_levels(params, twin, window)
+    valence = r.valence.sum(axis=2)
+    out = []
+    for rep in range(job.replications):
+        row: dict[str, Any] = {"point": point, "replicate": rep, "error": None,
+                               **dict(zip(job.names, values, strict=True))}
+        for i, code in enumerate(params.codes):
+            row[f"label.{code}"] = str(r.labels[rep, i])
+            row[f"posture.{code}"] = float(r.d_posture[rep, i])
+            row[f"toward_parties.{code}"] = float(r.toward_parties[rep, i])
+            row[f"valence.{code}"] = float(valence[rep, i])
+        for name in levels_e:
+            row[name] = float(levels_e[name][rep] - levels_t[name][rep])
+        out.append(row)
+    return out

@@ -1,0 +1,111 @@
+"""A whole sweep: design the points, cut them into chunks, run what is missing, write the tables and summary."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim import __version__
+from sim.loader import load_scenario, read_yaml
+from sim.overrides import apply_overrides
+from sim.schema import Sweep
+from sim.sweep import analysis, store
+from sim.sweep.chunk import Job
+from sim.sweep.design import Design, build
+from sim.sweep.execute import execute
+
+RUNS_PER_CHUNK = 96  # large enough for the batch engine to pay off, small enough that a lost chunk costs little
+
+
+@dataclass(frozen=True)
+class Plan:
+    design: Design
+    jobs: list[Job]
+    manifest: dict[str, Any]
+
+
+def plan(path: Path, overrides: list[str], spec: Sweep) -> Plan:
+    """Check the scenario (with overrides) and the sweep, and lay out the chunks."""
+    scenario = load_scenario(path, overrides)
+    data, _ = read_yaml(path)
+    if overrides:
+        apply_overrides(data, overrides, str(path))
+    design = build(spec)
+    names = tuple(design.names)
+    size = max(1, RUNS_PER_CHUNK // spec.replications)
+    points = [(i, tuple(float(v) for v in row)) for i, row in enumerate(design.points)]
+    jobs = [Job(str(path), data, names, spec.seed, spec.replications, c, tuple(points[k:k + size]))
+            for c, k in enumerate(range(0, len(points), size))]
+    text = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
+    manifest = {
+        "scenario": scenario.name,
+        "scenario_file": str(path),
+        "scenario_hash": hashlib.sha256(text.encode()).hexdigest()[:16],
+        "overrides": overrides,
+        "design": design.kind,
+        "names": list(names),
+        "problem": design.problem,
+        "samples": spec.samples,
+        "seed": spec.seed,
+        "replications": spec.replications,
+        "chunk_size": size,
+        "points": design.points.tolist(),
+        "versions": {"geosim": __version__, "numpy": np.__version__, "python": platform.python_version()},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return Plan(design, jobs, manifest)
+
+
+def run_sweep(plan_: Plan, out: Path, executor: str, workers: int, scheduler: str | None, resume: bool,
+              progress: Callable[[int], None] | None = None, on_start: Callable[[int, int], None] | None = None,
+              ) -> dict[str, Any]:
+    done = store.prepare(out, plan_.manifest, resume)
+    todo = [job for job in plan_.jobs if job.chunk not in done]
+    reps = plan_.manifest["replications"]
+    if on_start is not None:
+        total = plan_.design.size * reps
+        on_start(total, total - sum(len(j.points) for j in todo) * reps)
+
+    def finished(job: Job, rows: list[dict[str, Any]]) -> None:
+        store.write_part(out, job.chunk, rows)
+        if progress is not None:
+            progress(len(rows))
+
+    execute(todo, executor, workers, scheduler, finished)
+    return summarise(out, plan_)
+
+
+def summarise(out: Path, plan_: Plan) -> dict[str, Any]:
+    runs = store.read_runs(out).to_pandas()
+    names = plan_.manifest["names"]
+    points = analysis.per_point(runs, names)
+    store.atomic_write(out / "sweep_summary.parquet", lambda tmp: points.to_parquet(tmp, index=False))
+    store.atomic_write(out / "sweep_summary.csv", lambda tmp: points.to_csv(tmp, index=False))
+    design = {"kind": plan_.design.kind, "problem": plan_.design.problem, "size": plan_.design.size}
+    actors = [c.split(".", 1)[1] for c in runs.columns if c.startswith("label.")]
+    outcomes = [*analysis.OUTCOMES, *(f"posture.{a}" for a in actors), *(f"toward_parties.{a}" for a in actors)]
+    failed = points[points["error"].notna()] if "error" in points else points.iloc[0:0]
+    summary = {
+        "scenario": plan_.manifest["scenario"],
+        "scenario_hash": plan_.manifest["scenario_hash"],
+        "design": plan_.design.kind,
+        "parameters": names,
+        "points": plan_.design.size,
+        "replications": plan_.manifest["replications"],
+        "runs": len(runs),
+        "failed_points": [{"point": int(r["point"]), "error": r["error"], **{n: float(r[n]) for n in names}}
+                          for _, r in failed.iterrows()],
+        "tipping_points": analysis.tipping_points(points, names, grid=plan_.design.kind == "grid"),
+        "sensitivity": analysis.sensitivity(points, design, outcomes),
+        "version": __version__,
+    }
+    store.atomic_write(out / "summary.json", lambda tmp: Path(tmp).write_text(json.dumps(summary, indent=2) + "\n"))
+    return summary

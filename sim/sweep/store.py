@@ -1,0 +1,83 @@
+"""A sweep's folder: manifest.json, runs/part-NNNNNN.parquet (one per chunk), then the summaries.
+
+Every file is written next to its target and renamed into place, so a reader (or a resumed sweep) never sees a
+half-written part: a part either exists whole or not at all. The manifest pins what the parts belong to; resuming
+into a folder whose manifest differs is refused rather than mixing two sweeps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+class StoreError(Exception):
+    """The output folder cannot be used as asked (exit 2)."""
+
+
+def atomic_write(path: Path, write: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def part_path(out: Path, chunk: int) -> Path:
+    return out / "runs" / f"part-{chunk:06d}.parquet"
+
+
+def write_part(out: Path, chunk: int, rows: list[dict[str, Any]]) -> None:
+    table = pa.Table.from_pylist(rows)
+    atomic_write(part_path(out, chunk), lambda tmp: pq.write_table(table, tmp))
+
+
+def done_chunks(out: Path) -> set[int]:
+    """Chunks whose part is on disk and readable."""
+    done = set()
+    for path in (out / "runs").glob("part-*.parquet"):
+        try:
+            pq.read_metadata(path)
+        except (OSError, pa.ArrowInvalid):
+            continue
+        done.add(int(path.stem.split("-")[1]))
+    return done
+
+
+def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> set[int]:
+    """Create or reopen `out`; return the chunks already done."""
+    path = out / "manifest.json"
+    if path.exists():
+        old = json.loads(path.read_text())
+        if not resume:
+            raise StoreError(f"{out} already holds a sweep; add --resume to finish it, or choose another --out")
+        keys = ("scenario_hash", "design", "names", "seed", "replications", "chunk_size", "points")
+        changed = [k for k in keys if old.get(k) != manifest.get(k)]
+        if changed:
+            raise StoreError(f"{out} holds a different sweep ({', '.join(changed)} differ); "
+                             "it cannot be resumed with these settings")
+        return done_chunks(out)
+    if resume:
+        raise StoreError(f"nothing to resume in {out}: no manifest.json")
+    if (out / "runs").exists() and any((out / "runs").iterdir()):
+        raise StoreError(f"{out}/runs is not empty but there is no manifest; choose another --out")
+    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+    return set()
+
+
+def read_runs(out: Path) -> pa.Table:
+    """All parts, in point and replicate order."""
+    parts = sorted((out / "runs").glob("part-*.parquet"))
+    tables = [pq.read_table(p) for p in parts]
+    table = pa.concat_tables(tables, promote_options="default") if tables else pa.table({})
+    return table.sort_by([("point", "ascending"), ("replicate", "ascending")]) if tables else table
