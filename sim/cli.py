@@ -183,7 +183,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if not base.get("params"):
             raise ValueError("nothing to sweep: give --param path=lo:hi[:n] (or path=a,b,c), or a sweep: block")
         spec = Sweep.model_validate(base)
-        the_plan = plan(path, overrides, spec)
+        the_plan = plan(path, overrides, spec, args.chunk_runs)
     except ValidationError as err:
         first = err.errors()[0]
         print(f"{path}: sweep: {'.'.join(str(x) for x in first['loc'])}: {first['msg']}", file=sys.stderr)
@@ -307,6 +307,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     p.add_argument("--out", help="output folder (default: reports/<scenario>/sweep-<timestamp>/)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
+    p.add_argument("--chunk-runs", type=int, default=96, metavar="N",
+                   help="runs per chunk, the unit of work and of resuming (default 96)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="fixed overrides for every point")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)

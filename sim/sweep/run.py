@@ -32,15 +32,15 @@ class Plan:
     manifest: dict[str, Any]
 
 
-def plan(path: Path, overrides: list[str], spec: Sweep) -> Plan:
-    """Check the scenario (with overrides) and the sweep, and lay out the chunks."""
+def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int = RUNS_PER_CHUNK) -> Plan:
+    """Check the scenario (with overrides) and the sweep, and lay out the chunks of about `chunk_runs` runs."""
     scenario = load_scenario(path, overrides)
     data, _ = read_yaml(path)
     if overrides:
         apply_overrides(data, overrides, str(path))
     design = build(spec)
     names = tuple(design.names)
-    size = max(1, RUNS_PER_CHUNK // spec.replications)
+    size = max(1, chunk_runs // spec.replications)
     points = [(i, tuple(float(v) for v in row)) for i, row in enumerate(design.points)]
     jobs = [Job(str(path), data, names, spec.seed, spec.replications, c, tuple(points[k:k + size]))
             for c, k in enumerate(range(0, len(points), size))]

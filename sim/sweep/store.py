@@ -66,6 +66,8 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> set[int]:
         if changed:
             raise StoreError(f"{out} holds a different sweep ({', '.join(changed)} differ); "
                              "it cannot be resumed with these settings")
+        for leftover in (out / "runs").glob(".*.tmp"):  # a part that was being written when the sweep died
+            leftover.unlink()
         return done_chunks(out)
     if resume:
         raise StoreError(f"nothing to resume in {out}: no manifest.json")

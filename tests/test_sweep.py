@@ -1,0 +1,130 @@
+"""Sweeps: the same numbers as single Mesa runs, whichever executor ran them, and after a kill and --resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import kernel
+from sim.cli import main
+from sim.engine import simulate
+from sim.model import ReactionModel
+from sim.schema import Sweep
+from sim.sweep.chunk import Job, scenario_at
+from sim.sweep.design import parse_param
+from sim.sweep.run import plan, run_sweep
+from sim.sweep.store import read_runs
+from sim.world import compile_scenario, stack
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
+PARAMS = ["actors.CHN.interests.security=0.1:0.6:3", "events.framework_signed.effects.0.alignment.delta=0.05,0.2"]
+
+
+def small_plan(replications: int = 3, params: list[str] | None = None, design: str = "grid", samples: int = 8):
+    spec = Sweep(design=design, samples=samples, replications=replications, seed=7,
+                 params=[parse_param(p) for p in params or PARAMS])
+    return plan(SEED, [], spec)
+
+
+def table(out: Path) -> pd.DataFrame:
+    return read_runs(out).to_pandas()
+
+
+def test_a_sweep_run_is_the_single_mesa_run(tmp_path: Path) -> None:
+    """Run k of a sweep batch equals, to the last bit, the Mesa run with the same parameters and seed."""
+    p = small_plan(replications=2)
+    job: Job = p.jobs[0]
+    points = job.points[:3]
+    compiled = [compile_scenario(scenario_at(job, values)) for _, values in points]
+    start = kernel.repeat(kernel.initial_state(stack(compiled)), job.replications)
+    keys = [(job.seed, point, r, 0) for point, _ in points for r in range(job.replications)]
+    batch = simulate(stack(compiled, repeat=job.replications), keys, True, start=start)
+    k = 5  # point index 2, replicate 1
+    model = ReactionModel(compiled[2], keys[k], with_events=True)
+    while model.running:
+        model.step()
+    assert np.array_equal(model.state.alignment[0], batch.alignment[k, -1])
+    assert np.array_equal(model.state.posture[0], batch.posture[k, -1])
+
+
+def test_serial_process_pool_and_dask_agree(tmp_path: Path) -> None:
+    p = small_plan()
+    run_sweep(p, tmp_path / "serial", "local", 1, None, False)
+    run_sweep(p, tmp_path / "pool", "local", 2, None, False)
+    run_sweep(p, tmp_path / "dask", "dask", 2, None, False)
+    serial = table(tmp_path / "serial")
+    assert len(serial) == 6 * 3 and serial["error"].isna().all()
+    pd.testing.assert_frame_equal(serial, table(tmp_path / "pool"))
+    pd.testing.assert_frame_equal(serial, table(tmp_path / "dask"))
+    a = pd.read_parquet(tmp_path / "serial" / "sweep_summary.parquet")
+    b = pd.read_parquet(tmp_path / "dask" / "sweep_summary.parquet")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_resume_after_sigkill_gives_the_same_table(tmp_path: Path) -> None:
+    args = [sys.executable, "run_sim.py", "sweep", str(SEED), "--param", "actors.CHN.interests.security=0.1:0.6:6",
+            "--param", "actors.RUS.interests.influence=0.1:0.5:3", "-r", "4", "-w", "1", "-q", "--chunk-runs", "8"]
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    assert main([*args[2:], "--out", str(whole)]) == 0
+    proc = subprocess.Popen([*args, "--out", str(cut)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((cut / "runs").glob("part-*.parquet"))) < 2:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    parts = len(list((cut / "runs").glob("part-*.parquet")))
+    chunks = len(json.loads((whole / "manifest.json").read_text())["points"]) * 4 // 8
+    assert 0 < parts < chunks, "the kill must land half way"
+    assert main([*args[2:], "--out", str(cut), "--resume"]) == 0
+    pd.testing.assert_frame_equal(table(whole), table(cut))
+    assert json.loads((whole / "summary.json").read_text()) == json.loads((cut / "summary.json").read_text())
+    assert not list((cut / "runs").glob(".*"))
+
+
+def test_a_bad_point_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    p = small_plan(replications=2, params=["actors.CHN.interests.security=-0.5,0.3"])
+    summary = run_sweep(p, tmp_path, "local", 1, None, False)
+    runs = table(tmp_path)
+    assert runs.loc[runs["point"] == 0, "error"].str.contains("must be between 0 and 1").all()
+    assert runs.loc[runs["point"] == 1, "error"].isna().all()
+    assert [f["point"] for f in summary["failed_points"]] == [0]
+
+
+def test_sobol_and_morris_report_indices(tmp_path: Path) -> None:
+    params = ["actors.CHN.interests.security=0.2:0.6", "model.reciprocity=0.2:1.0"]
+    sobol = run_sweep(small_plan(2, params, "sobol", 8), tmp_path / "s", "local", 1, None, False)
+    indices = sobol["sensitivity"]["posture.CHN"]
+    assert set(indices) == {"actors.CHN.interests.security", "model.reciprocity"}
+    assert {"S1", "ST", "S1_conf", "ST_conf"} <= indices["model.reciprocity"].keys()
+    morris = run_sweep(small_plan(2, params, "morris", 4), tmp_path / "m", "local", 1, None, False)
+    assert "mu_star" in morris["sensitivity"]["regional_tension"]["model.reciprocity"]
+
+
+def test_an_output_folder_is_never_mixed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["sweep", str(SEED), "--param", "model.reciprocity=0.3,0.6", "-r", "2", "-q", "--out", str(tmp_path)]
+    assert main(base) == 0
+    assert main(base) == 2
+    assert "already holds a sweep" in capsys.readouterr().err
+    assert main([*base[:3], "model.reciprocity=0.3,0.9", *base[4:], "--resume"]) == 2
+    assert "different sweep" in capsys.readouterr().err
+    assert main([*base, "--resume"]) == 0
+
+
+def test_bad_sweep_options_are_clean_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", str(SEED), "--param", "model.reciprocity=zero:1", "-q"]) == 2
+    assert "expected path=lo:hi" in capsys.readouterr().err
+    assert main(["sweep", str(SEED), "--param", "model.reciprocity=0,1", "--design", "sobol", "-q"]) == 2
+    assert "needs ranges" in capsys.readouterr().err
+    assert main(["sweep", str(SEED), "-q"]) == 2
+    assert "nothing to sweep" in capsys.readouterr().err
