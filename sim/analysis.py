@@ -1,8 +1,8 @@
 """From paired runs to reactions: differences, noise floors, labels, reasons and model-level outcomes.
 
 A reaction is what the run with the events did that its counterfactual twin (same random numbers, no events) did
-not. Whether a difference is large enough to call is judged against placebo pairs: two no-event runs on different
-random numbers. See docs/model.md, "Labels".
+not. Whether a difference is large enough to call is judged against placebo pairs: two no-event runs on
+different random numbers. See docs/model.md, "Labels".
 """
 
 from __future__ import annotations
@@ -54,10 +54,13 @@ def measure(
     stakes: np.ndarray,
     event: Trajectory,
     twin: Trajectory,
-    placebo: Trajectory,
     rules: LabelRules,
 ) -> Reactions:
-    """Turn three batches of runs (events, twins, placebo twins) into labelled reactions."""
+    """Turn paired runs (events, twins) into labelled reactions.
+
+    The placebo for replicate r is the twin of replicate r+1: a run without events on other random numbers, so
+    twin[r+1] - twin[r] is exactly the difference that chance alone makes. No extra runs are needed; with a single
+    replicate there is no placebo and every threshold sits at its floor (one move)."""
     w = min(rules.window, params.steps)
     weights = params.weights[0] / stakes
     parties = tuple(sorted({i for e in params.events for i in e.parties}))
@@ -65,9 +68,12 @@ def measure(
     d_post = window_mean(event.posture - twin.posture, w)
     d_int = window_mean(event.interests - twin.interests, w) * weights
     valence = event.valence * weights
-    pl_align = window_mean(placebo.alignment - twin.alignment, w)
-    pl_post = window_mean(placebo.posture - twin.posture, w)
-    pl_int = window_mean(placebo.interests - twin.interests, w) * weights
+    def placebo(x: np.ndarray) -> np.ndarray:
+        return np.roll(x, -1, axis=0) - x
+
+    pl_align = window_mean(placebo(twin.alignment), w)
+    pl_post = window_mean(placebo(twin.posture), w)
+    pl_int = window_mean(placebo(twin.interests), w) * weights
 
     a0 = params.alignment0[0]
     to_parties = _toward(d_align, _party_weights(a0, parties))

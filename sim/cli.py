@@ -40,7 +40,7 @@ def _load(path: str, args: argparse.Namespace) -> Scenario:
 def _simulate(scenario: Scenario, quiet: bool):
     from sim.experiment import run
 
-    total = 3 * scenario.run.replications * scenario.model.steps
+    total = 2 * scenario.run.replications * scenario.model.steps
     with tqdm(total=total, unit="run-step", desc=scenario.name, disable=quiet or None, leave=False,
               file=sys.stderr) as bar:
         return run(scenario, progress=bar.update)

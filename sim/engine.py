@@ -16,7 +16,7 @@ import numpy as np
 from sim import kernel
 from sim.world import Params
 
-RunKey = tuple[int, int, int, int]  # (seed, point, replicate, stream): stream 0 runs, 1 placebo twins
+RunKey = tuple[int, int, int, int]  # (seed, point, replicate, stream); stream 0 is the run and its twin
 
 
 def run_generator(key: RunKey) -> np.random.Generator:
@@ -46,9 +46,12 @@ def simulate(
     with_events: bool = True,
     progress: Callable[[int], None] | None = None,
     start: kernel.State | None = None,
+    record_from: int = 0,
 ) -> Trajectory:
     """Run len(keys) runs of `params` (a batch of one, broadcast) for params.steps steps; `progress` is told how
-    many run-steps were done after each step. `start` is the calibrated initial state, if already computed."""
+    many run-steps were done after each step. `start` is the calibrated initial state, if already computed.
+    Interests are recorded from step `record_from` on (zeros before): they are costly and only the measured
+    window needs them."""
     b, n, steps = len(keys), params.n, params.steps
     p = params.broadcast(b) if params.batch == 1 else params
     gens = [run_generator(k) for k in keys]
@@ -63,7 +66,7 @@ def simulate(
         interests=np.empty((b, steps + 1, n, kernel.K)),
         valence=np.zeros((b, n, kernel.K)),
     )
-    _record(out, 0, state, p)
+    _record(out, 0, state, p, record_from)
     events = p.events if with_events else ()
     for t in range(steps):
         for event in (e for e in events if e.at == t):
@@ -73,13 +76,13 @@ def simulate(
         u = np.stack([g.random((n, n + 1)) for g in gens])
         d_align, d_post = kernel.decide(state, p, u)
         kernel.apply_moves(state, d_align, d_post)
-        _record(out, t + 1, state, p)
+        _record(out, t + 1, state, p, record_from)
         if progress is not None:
             progress(b)
     return out
 
 
-def _record(out: Trajectory, t: int, state: kernel.State, p: Params) -> None:
+def _record(out: Trajectory, t: int, state: kernel.State, p: Params, record_from: int) -> None:
     out.alignment[:, t] = state.alignment
     out.posture[:, t] = state.posture
-    out.interests[:, t] = kernel.interests(state, p)
+    out.interests[:, t] = kernel.interests(state, p) if t >= record_from else 0.0

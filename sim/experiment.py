@@ -1,4 +1,4 @@
-"""Run a scenario's replicates, each with its counterfactual twin and a placebo twin, and measure the reactions."""
+"""Run a scenario's replicates, each with its counterfactual twin, and measure the reactions."""
 
 from __future__ import annotations
 
@@ -34,23 +34,22 @@ def run(scenario: Scenario, progress: Callable[[int], None] | None = None) -> Re
     params = compile_scenario(scenario)
     seed, reps = scenario.run.seed, scenario.run.replications
     keys: list[RunKey] = [(seed, 0, r, 0) for r in range(reps)]
-    placebo_keys: list[RunKey] = [(seed, 0, r, 1) for r in range(reps)]
     start = kernel.initial_state(params)
-    event = _batched(params, keys, True, progress, start)
-    twin = _batched(params, keys, False, progress, start)
-    placebo = _batched(params, placebo_keys, False, progress, start)
+    rules = scenario.model.labels
+    window = min(rules.window, params.steps)
+    first = params.steps + 1 - window
+    event = _batched(params, keys, True, progress, start, first)
+    twin = _batched(params, keys, False, progress, start, first)
     stakes = start.stakes
     assert stakes is not None
-    rules = scenario.model.labels
-    reactions = measure(params, stakes[0], event, twin, placebo, rules)
-    window = min(rules.window, params.steps)
+    reactions = measure(params, stakes[0], event, twin, rules)
     return Result(scenario, params, seed, reps, event, twin, reactions,
                   outcomes(params, event, twin, window), stakes[0])
 
 
 def _batched(params: Params, keys: list[RunKey], with_events: bool,
-             progress: Callable[[int], None] | None, start: kernel.State) -> Trajectory:
-    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress, start)
+             progress: Callable[[int], None] | None, start: kernel.State, record_from: int) -> Trajectory:
+    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress, start, record_from)
              for i in range(0, len(keys), CHUNK)]
     if len(parts) == 1:
         return parts[0]

@@ -73,42 +73,43 @@ def calibrate(state: State, p: Params) -> None:
     state.pull_p = p.posture_inertia[:, None] + np.maximum(curv_p, 0.0)
 
 
-def _curvature(state: State, p: Params, h: float = 1e-5) -> tuple[np.ndarray, np.ndarray]:
+def _curvature(state: State, p: Params, h: float = 1e-5, group: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """The least pull per actor that makes each actor's own utility concave in its own choices.
 
-    For each actor, the Hessian of its utility over its own ties (by central differences, one perturbed copy per
-    choice): its largest eigenvalue, if positive, is the extra pull its ties need; likewise for posture alone."""
+    For each actor, the Hessian of its utility over its own ties (by finite differences, one perturbed copy per
+    choice): its largest eigenvalue, if positive, is the extra pull its ties need; likewise for posture alone.
+    Batch members are done `group` at a time, all their perturbed copies in one batch."""
     b, n = state.posture.shape
-    pull = np.zeros((b, n))
-    pull_p = np.zeros((b, n))
     ii, jj = np.nonzero(~np.eye(n, dtype=bool))
     m = len(ii) + n
-    rows, prow = np.arange(len(ii)), np.arange(len(ii), m)
-    for k in range(b):
-        one = _member(state, p, k)
-        pk = p.select(k).broadcast(m)
-        up, down = repeat(one, m), repeat(one, m)
-        up.alignment[rows, ii, jj] += h
-        down.alignment[rows, ii, jj] -= h
-        up.posture[prow, np.arange(n)] += h
-        down.posture[prow, np.arange(n)] -= h
+    actor = np.concatenate([ii, np.arange(n)])
+    ties = np.stack([np.nonzero(ii == i)[0] for i in range(n)])  # (N, N-1): copies that move actor i's ties
+    others = np.stack([np.delete(np.arange(n), i) for i in range(n)])  # (N, N-1): those ties' partners
+    pull, pull_p = np.zeros((b, n)), np.zeros((b, n))
+    for k0 in range(0, b, group):
+        members = np.arange(k0, min(b, k0 + group))
+        g = len(members)
+        base = _take(state, members)
+        pk = p.take(members).repeat_each(m)
+        up = repeat(base, m)
+        copy = np.arange(g * m).reshape(g, m)
+        up.alignment[copy[:, :len(ii)], ii, jj] += h
+        up.posture[copy[:, len(ii):], np.arange(n)] += h
         ga_up, gp_up = utility_gradients(up, pk)
-        ga_dn, gp_dn = utility_gradients(down, pk)
-        # own[q] = change of the perturbed actor's own gradient row (ties then posture) per unit of choice q
-        actor = np.concatenate([ii, np.arange(n)])
-        q = np.arange(m)
-        own_a = (ga_up[q, actor] - ga_dn[q, actor]) / (2 * h)  # (m, N)
-        own_p = (gp_up[q, actor] - gp_dn[q, actor]) / (2 * h)  # (m,)
-        for i in range(n):
-            sel = np.nonzero(ii == i)[0]
-            hess = own_a[sel][:, [j for j in range(n) if j != i]]
-            pull[k, i] = max(np.linalg.eigvalsh(0.5 * (hess + hess.T))[-1], 0.0)
-            pull_p[k, i] = max(own_p[len(ii) + i], 0.0)
+        ga_0, gp_0 = (np.repeat(x, m, axis=0) for x in utility_gradients(base, p.take(members)))
+        # own[c, q] = change of the perturbed actor's own gradient row per unit of its choice q (forward
+        # differences: a stability bound needs no more precision, and it halves the cost)
+        own_a = (ga_up[copy, actor] - ga_0[copy, actor]) / h  # (g, m, N)
+        own_p = (gp_up[copy, actor] - gp_0[copy, actor]) / h  # (g, m)
+        hess = own_a[:, ties[:, :, None], others[:, None, :]]  # (g, N, N-1, N-1): actor i's own Hessian
+        top = np.linalg.eigvalsh(0.5 * (hess + np.swapaxes(hess, 2, 3)))[..., -1]
+        pull[members] = np.maximum(top, 0.0)
+        pull_p[members] = np.maximum(own_p[:, len(ii):], 0.0)
     return pull[:, :, None] * np.ones((1, 1, n)), pull_p
 
 
-def _member(state: State, p: Params, k: int) -> State:
-    return State(**{f.name: None if getattr(state, f.name) is None else getattr(state, f.name)[k:k + 1].copy()
+def _take(state: State, idx: np.ndarray) -> State:
+    return State(**{f.name: None if getattr(state, f.name) is None else getattr(state, f.name)[idx].copy()
                     for f in fields(state)})
 
 
@@ -146,7 +147,7 @@ def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     # how much k helps against j: 1 if k is hostile to j, 1/2 if neutral, 0 if allied (and never against itself)
     against = 0.5 * (1.0 - s.alignment) * (1.0 - np.eye(n))
     # C[i,j]: i's strength against j = own power + partners' power, each as far as it stands against j
-    c = m[:, :, None] + p.backing[:, None, None] * np.einsum("bik,bk,bkj->bij", mutual, m, against)
+    c = m[:, :, None] + p.backing[:, None, None] * ((mutual * m[:, None, :]) @ against)
     hostile = np.swapaxes(neg, 1, 2) * p.proximity  # h[i,j] = j's hostility toward i x proximity
     press = hostile * np.swapaxes(c, 1, 2)  # pi[i,j] = h[i,j] C[j,i], the pressure i feels from j
     conflict = press + np.swapaxes(press, 1, 2)
@@ -158,7 +159,7 @@ def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     pos_t = np.swapaxes(pos, 1, 2)
     presence = 0.5 * (pos + pos_t) * weight[:, :, None] + np.swapaxes(s.arms, 1, 2)
     rival = (1.0 - mutual) ** 2  # rho[i,l]: a close ally barely crowds, a rival fully
-    crowd = np.einsum("bil,blk->bik", rival, presence)  # sum_l rho[i,l] p[l,k]
+    crowd = rival @ presence  # sum_l rho[i,l] p[l,k]
     crowd -= np.diagonal(rival, axis1=1, axis2=2)[:, :, None] * presence  # drop l == i
     dilute = presence + crowd + 1e-3  # D[i,k]
     share = presence / dilute
@@ -195,12 +196,12 @@ def interests(s: State, p: Params) -> np.ndarray:
     return x * SCALE
 
 
-def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
+def interest_gradients(s: State, p: Params, t: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """d interest_i / d A[i, j] and d interest_i / d P[i], per interest: (B,N,N,K) and (B,N,K).
 
     Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
     (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
-    t = _terms(s, p)
+    t = _terms(s, p) if t is None else t
     n = p.n
     b = s.posture.shape[0]
     ga = np.zeros((b, n, n, K))
@@ -216,28 +217,25 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     alpha = -1.0 / (c + threat)  # d s_ij / d Theta_ij
     beta = threat / (c * (c + threat))  # d s_ij / d C_ij
     ar = alpha * press * conflict / denom[:, None, :] ** 2  # alpha_ij R_ij
-    # G[i,x,y] = d S_i / d pi[x,y]
-    g = -ar[:, :, :, None] - ar[:, :, None, :]
-    eye = np.eye(n, dtype=bool)
-    for i in range(n):
-        g[:, i, i, :] += alpha[:, i] * (conflict[:, i] + press[:, i]) / denom  # x == i
-        g[:, i, :, i] += alpha[:, i] * press[:, i] / denom  # y == i
-    # Q[i,y,x] = d S_i / d C[y,x]: directly when y == i, and through the pressure x feels from y
-    q = np.swapaxes(g * h[:, None, :, :], 2, 3)
-    q[:, eye, :] += beta
-    q_own = q[:, eye, :]  # Q[i,i,j]
+    # d S_i / d pi[x,y] is -ar[i,x] - ar[i,y], plus d2[i,x] where y == i (and a term where x == i that no
+    # contraction below reaches); every sum over the N^3 tensor is written as a matrix product
+    d2 = alpha * press / denom[:, None, :]
+    h_t, mutual_t = np.swapaxes(h, 1, 2), np.swapaxes(mutual, 1, 2)
+    own = (d2 - ar) * h_t + beta  # Q[i,i,j] = d S_i / d C[i,j], directly and through the pressure on j
     # (a) i's hostility toward b raises the pressure b feels from i: pi[b,i] = h[b,i] C[i,b]
-    sec = np.einsum("bixi->bix", g) * (-on_neg) * np.swapaxes(p.proximity, 1, 2) * c
+    sec = (d2 - ar) * (-on_neg) * np.swapaxes(p.proximity, 1, 2) * c
     # (b) i's stance toward b sets how far i helps its partners k against b: C[k,b] moves by -gamma M[k,i] m_i / 2
-    sec += -0.5 * gamma[:, :, None] * m[:, :, None] * np.einsum("bikx,bki->bix", q, mutual)
+    helps = -ar * np.swapaxes(h @ mutual, 1, 2) - (ar * mutual_t) @ h_t  # sum_k Q[i,k,b] M[k,i]
+    sec += -0.5 * gamma[:, :, None] * m[:, :, None] * helps
     # (c) i's friendship with b makes the alliance: C[i,j] gains gamma M[i,b] m_b against[b,j], C[b,j] likewise
+    partner = -((ar * against) @ h) - ar * (against @ h)  # sum_j Q[i,b,j] against[i,j]
     sec += gamma[:, :, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * (
-        m[:, None, :] * np.einsum("bij,bkj->bik", q_own, against)
-        + m[:, :, None] * np.einsum("bikj,bij->bik", q, against)
+        m[:, None, :] * (own @ np.swapaxes(against, 1, 2)) + m[:, :, None] * partner
     )
-    ga[..., SEC] = sec * (1.0 - eye)
+    off = 1.0 - np.eye(n)
+    ga[..., SEC] = sec * off
     # posture: i's power counts in its strength against everyone, and in its partners' strength
-    gp[..., SEC] = dm_dp * (q_own.sum(axis=2) + gamma * np.einsum("bki,bikj,bij->bi", mutual, q, against))
+    gp[..., SEC] = dm_dp * (own.sum(axis=2) + gamma * (partner * mutual_t * off).sum(axis=2))
 
     # --- economy: trade grows with alignment; posture costs a share of GDP
     ga[..., ECO] = 0.5 * s.trade
@@ -252,7 +250,7 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     off = 1.0 - np.eye(n)
     value = weight[:, None, :] * floor / (floor + share) ** 2 * off  # d I_i / d s_ik
     own = value * (dilute - presence) / dilute**2 * 0.5 * weight[:, :, None]  # via i's own presence in j
-    allies = np.einsum("bik,bjk->bij", value * presence / dilute**2, presence)  # via rho[i,j]: j stops crowding i
+    allies = (value * presence / dilute**2) @ np.swapaxes(presence, 1, 2)  # via rho[i,j]: j stops crowding i
     drho = 2.0 * (1.0 - t["mutual"]) * np.swapaxes(t["pos"], 1, 2)  # -d rho[i,j] / d a+[i,j]
     ga[..., INF] = on_pos * (own + drho * allies) * off
 
@@ -270,20 +268,20 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
 def utility_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     """Weighted sum of interest gradients, each interest measured in units of its own starting stake."""
     assert s.stakes is not None
-    ga, gp = interest_gradients(s, p)
+    t = _terms(s, p)
+    ga, gp = interest_gradients(s, p, t)
     w = p.weights / s.stakes
-    return np.einsum("bijk,bik->bij", ga, w) + _closure_gradient(s, p), np.einsum("bik,bik->bi", gp, w)
+    return np.einsum("bijk,bik->bij", ga, w) + _closure_gradient(s, p, t), np.einsum("bik,bik->bi", gp, w)
 
 
-def _closure_gradient(s: State, p: Params) -> np.ndarray:
+def _closure_gradient(s: State, p: Params, t: dict[str, np.ndarray]) -> np.ndarray:
     """Triadic closure: i values ties with its partners' committed partners, sum_jk a+[i,j] a+[i,k] c+[j,k],
     where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
     coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
-    pos, _ = _parts(s.alignment)
-    up, _ = _slopes(s.alignment)
+    pos = t["pos"]
     committed, _ = _parts(s.anchor)
-    pull = np.einsum("bij,bjk->bik", pos, committed) + np.einsum("bij,bkj->bik", pos, committed)
-    return p.closure[:, None, None] * up * pull
+    pull = pos @ committed + pos @ np.swapaxes(committed, 1, 2)
+    return p.closure[:, None, None] * _slopes(s.alignment)[0] * pull
 
 
 def pressures(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ many. Parameters are stored with the same axis so that a sweep can vary any of t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -79,6 +80,21 @@ class Params:
 
     def without_events(self) -> Params:
         return replace(self, events=())
+
+    def take(self, idx: np.ndarray) -> Params:
+        """Batch members `idx` (parameters shared by the whole batch stay shared)."""
+        return self._map(lambda x: x[idx] if x.shape[0] > 1 else np.broadcast_to(x, (len(idx), *x.shape[1:])))
+
+    def repeat_each(self, m: int) -> Params:
+        """Every batch member m times in a row."""
+        return self._map(lambda x: np.repeat(x, m, axis=0))
+
+    def _map(self, f: Callable[[np.ndarray], np.ndarray]) -> Params:
+        changes = {fl.name: f(getattr(self, fl.name)) for fl in fields(self)
+                   if isinstance(getattr(self, fl.name), np.ndarray)}
+        events = tuple(replace(e, effects=tuple(replace(x, amount=f(x.amount)) for x in e.effects))
+                       for e in self.events)
+        return replace(self, events=events, **changes)
 
     def select(self, k: int) -> Params:
         """Batch member k alone, as a batch of one."""

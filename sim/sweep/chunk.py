@@ -71,16 +71,15 @@ def _simulate(job: Job, good: list[Good]) -> list[dict[str, Any]]:
     params = stack([g[3] for g in good], repeat=reps)
     start = kernel.repeat(kernel.initial_state(per_point), reps)
     keys = [(job.seed, g[0], r, 0) for g in good for r in range(reps)]
-    placebo_keys = [(job.seed, g[0], r, 1) for g in good for r in range(reps)]
+    first = min(p.steps + 1 - min(g[2].model.labels.window, p.steps) for g in good for p in [g[3]])
     with np.errstate(all="ignore"):
-        event = simulate(params, keys, True, start=start)
-        twin = simulate(params, keys, False, start=start)
-        placebo = simulate(params, placebo_keys, False, start=start)
+        event = simulate(params, keys, True, start=start, record_from=first)
+        twin = simulate(params, keys, False, start=start, record_from=first)
     rows: list[dict[str, Any]] = []
     assert start.stakes is not None
     for k, (point, values, scenario, point_params) in enumerate(good):
         sl = slice(k * reps, (k + 1) * reps)
-        parts = [_slice(t, sl) for t in (event, twin, placebo)]
+        parts = [_slice(t, sl) for t in (event, twin)]
         if not all(np.isfinite(t.alignment).all() and np.isfinite(t.interests).all() for t in parts):
             rows += _failed(job, point, values, "the model produced NaN or infinity at this point")
             continue
@@ -93,8 +92,8 @@ def _slice(t: Trajectory, sl: slice) -> Trajectory:
 
 
 def _rows(job: Job, point: int, values: tuple[float, ...], rules: LabelRules, params: Params, stakes: np.ndarray,
-          event: Trajectory, twin: Trajectory, placebo: Trajectory) -> list[dict[str, Any]]:
-    r = measure(params, stakes, event, twin, placebo, rules)
+          event: Trajectory, twin: Trajectory) -> list[dict[str, Any]]:
+    r = measure(params, stakes, event, twin, rules)
     window = min(rules.window, params.steps)
     levels_e, levels_t = outcome_levels(params, event, window), outcome_levels(params, twin, window)
     valence = r.valence.sum(axis=2)
