@@ -73,38 +73,37 @@ def calibrate(state: State, p: Params) -> None:
     state.pull_p = p.posture_inertia[:, None] + np.maximum(curv_p, 0.0)
 
 
-def _curvature(state: State, p: Params, h: float = 1e-5, group: int = 4) -> tuple[np.ndarray, np.ndarray]:
+def _curvature(state: State, p: Params, h: float = 1e-5, budget: int = 2_000_000) -> tuple[np.ndarray, np.ndarray]:
     """The least pull per actor that makes each actor's own utility concave in its own choices.
 
-    For each actor, the Hessian of its utility over its own ties (by finite differences, one perturbed copy per
-    choice): its largest eigenvalue, if positive, is the extra pull its ties need; likewise for posture alone.
-    Batch members are done `group` at a time, all their perturbed copies in one batch."""
+    For each actor, the Hessian of its utility over its own ties (by forward differences, one perturbed copy per
+    choice: a stability bound needs no more precision): its largest eigenvalue, if positive, is the extra pull its
+    ties need; likewise for posture alone. Copies go through the gradient in blocks of about `budget` array
+    entries, so memory stays bounded however many actors there are (the cost grows as N^5)."""
     b, n = state.posture.shape
     ii, jj = np.nonzero(~np.eye(n, dtype=bool))
     m = len(ii) + n
     actor = np.concatenate([ii, np.arange(n)])
     ties = np.stack([np.nonzero(ii == i)[0] for i in range(n)])  # (N, N-1): copies that move actor i's ties
     others = np.stack([np.delete(np.arange(n), i) for i in range(n)])  # (N, N-1): those ties' partners
+    block = max(1, budget // (n * n * K))
     pull, pull_p = np.zeros((b, n)), np.zeros((b, n))
-    for k0 in range(0, b, group):
-        members = np.arange(k0, min(b, k0 + group))
-        g = len(members)
-        base = _take(state, members)
-        pk = p.take(members).repeat_each(m)
-        up = repeat(base, m)
-        copy = np.arange(g * m).reshape(g, m)
-        up.alignment[copy[:, :len(ii)], ii, jj] += h
-        up.posture[copy[:, len(ii):], np.arange(n)] += h
-        ga_up, gp_up = utility_gradients(up, pk)
-        ga_0, gp_0 = (np.repeat(x, m, axis=0) for x in utility_gradients(base, p.take(members)))
-        # own[c, q] = change of the perturbed actor's own gradient row per unit of its choice q (forward
-        # differences: a stability bound needs no more precision, and it halves the cost)
-        own_a = (ga_up[copy, actor] - ga_0[copy, actor]) / h  # (g, m, N)
-        own_p = (gp_up[copy, actor] - gp_0[copy, actor]) / h  # (g, m)
-        hess = own_a[:, ties[:, :, None], others[:, None, :]]  # (g, N, N-1, N-1): actor i's own Hessian
-        top = np.linalg.eigvalsh(0.5 * (hess + np.swapaxes(hess, 2, 3)))[..., -1]
-        pull[members] = np.maximum(top, 0.0)
-        pull_p[members] = np.maximum(own_p[:, len(ii):], 0.0)
+    for k in range(b):
+        base, pk = _take(state, np.array([k])), p.take(np.array([k]))
+        ga_0, gp_0 = utility_gradients(base, pk)
+        own_a, own_p = np.empty((m, n)), np.empty(m)
+        for q0 in range(0, m, block):
+            q = np.arange(q0, min(m, q0 + block))
+            up = repeat(base, len(q))
+            tie, post = q < len(ii), q >= len(ii)
+            up.alignment[np.nonzero(tie)[0], ii[q[tie]], jj[q[tie]]] += h
+            up.posture[np.nonzero(post)[0], q[post] - len(ii)] += h
+            ga_up, gp_up = utility_gradients(up, pk.repeat_each(len(q)))
+            own_a[q] = (ga_up[np.arange(len(q)), actor[q]] - ga_0[0, actor[q]]) / h
+            own_p[q] = (gp_up[np.arange(len(q)), actor[q]] - gp_0[0, actor[q]]) / h
+        hess = own_a[ties[:, :, None], others[:, None, :]]  # (N, N-1, N-1): actor i's own Hessian
+        pull[k] = np.maximum(np.linalg.eigvalsh(0.5 * (hess + np.swapaxes(hess, 1, 2)))[:, -1], 0.0)
+        pull_p[k] = np.maximum(own_p[len(ii):], 0.0)
     return pull[:, :, None] * np.ones((1, 1, n)), pull_p
 
 

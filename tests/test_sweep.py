@@ -128,3 +128,39 @@ def test_bad_sweep_options_are_clean_errors(capsys: pytest.CaptureFixture[str]) 
     assert "needs ranges" in capsys.readouterr().err
     assert main(["sweep", str(SEED), "-q"]) == 2
     assert "nothing to sweep" in capsys.readouterr().err
+
+
+def test_dask_sweep_survives_a_killed_worker(tmp_path: Path) -> None:
+    """A LocalCluster on 127.0.0.1; one worker process is SIGKILLed mid-sweep; the table equals the serial one."""
+    import threading
+
+    from distributed import LocalCluster
+
+    spec = Sweep(design="grid", replications=4, seed=3, params=[parse_param("model.reciprocity=0.2:0.8:12")])
+    the_plan = plan(SEED, [], spec, chunk_runs=4)
+    run_sweep(the_plan, tmp_path / "serial", "local", 1, None, False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        done = threading.Event()
+        errors: list[BaseException] = []
+
+        def sweep() -> None:
+            try:
+                run_sweep(the_plan, tmp_path / "dask", "dask", 2, cluster.scheduler_address, False)
+            except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+                errors.append(err)
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=sweep)
+        worker.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list((tmp_path / "dask" / "runs").glob("part-*.parquet")):
+            time.sleep(0.05)
+        victim = next(iter(cluster.workers.values()))
+        os.kill(victim.process.pid, signal.SIGKILL)
+        killed_before_end = not done.is_set()
+        worker.join(timeout=300)
+    assert not errors, errors
+    assert killed_before_end, "the kill must land before the sweep ends"
+    pd.testing.assert_frame_equal(table(tmp_path / "serial"), table(tmp_path / "dask"))

@@ -1,0 +1,196 @@
+"""The sweep engine against mesa.batch_run on the same runs, and how both scale.
+
+    uv run python benchmarks/bench_sweep.py [--json] [--quick]
+
+1. The same small sweep of the seed scenario (3 points x 4 replicates, with events, 60 months) through
+   `mesa.batch_run` over the Mesa model (one process) and through the batch engine (one process). The final
+   states must agree to the last bit; prints run-steps per second for each and their ratio (per core).
+2. Time and peak memory of a whole sweep (chunks streamed to parquet) at 1x and 10x its size.
+3. Time per run-step and peak memory of the engine at 18, 60 and 200 actors on a generated scenario.
+
+Memory is measured with tracemalloc (numpy's allocations included), time with perf_counter, in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import kernel
+from sim.engine import simulate
+from sim.loader import load_scenario
+from sim.model import ReactionModel
+from sim.schema import Scenario, Sweep
+from sim.sweep.design import parse_param
+from sim.sweep.run import plan, run_sweep
+from sim.world import Params, compile_scenario, stack
+
+SEED = Path(__file__).resolve().parent.parent / "scenarios" / "us_india_defense_framework_2025.yaml"
+VALUES = (0.3, 0.5, 0.7)  # model.reciprocity at the three points
+_POINTS: dict[int, Params] = {}
+
+
+class SweptModel(ReactionModel):
+    """The Mesa model as mesa.batch_run wants it: keyword parameters in, `rng` is the replicate."""
+
+    def __init__(self, point: int = 0, rng: int = 0) -> None:
+        super().__init__(_POINTS[point], key=(1, point, int(rng), 0), with_events=True)
+
+
+def mesa_vs_engine(replicates: int) -> dict[str, Any]:
+    for k, v in enumerate(VALUES):
+        _POINTS[k] = compile_scenario(load_scenario(SEED, [f"model.reciprocity={v}"]))
+    steps = _POINTS[0].steps
+    runs = len(VALUES) * replicates
+
+    t0 = time.perf_counter()
+    results = mesa.batch_run(SweptModel, parameters={"point": list(range(len(VALUES)))},
+                             rng=list(range(replicates)), max_steps=steps, number_processes=1,
+                             data_collection_period=-1, display_progress=False)
+    mesa_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    points = [_POINTS[k] for k in range(len(VALUES))]
+    start = kernel.repeat(kernel.initial_state(stack(points)), replicates)
+    keys = [(1, k, r, 0) for k in range(len(VALUES)) for r in range(replicates)]
+    batch = simulate(stack(points, repeat=replicates), keys, True, start=start, record_from=steps + 1)
+    engine_s = time.perf_counter() - t0
+
+    mesa_final = {(row["point"], row["rng"]): row["mean_posture"] for row in results if row["Step"] == steps}
+    engine_final = {(k, r): float(batch.posture[k * replicates + r, -1].mean())
+                    for k in range(len(VALUES)) for r in range(replicates)}
+    agree = len(mesa_final) == runs and all(mesa_final[key] == engine_final[key] for key in engine_final)
+    return {
+        "runs": runs, "steps": steps, "identical": agree,
+        "mesa_seconds": mesa_s, "engine_seconds": engine_s,
+        "mesa_run_steps_per_s": runs * steps / mesa_s,
+        "engine_run_steps_per_s": runs * steps / engine_s,
+        "ratio": mesa_s / engine_s,
+    }
+
+
+def measured(f: Any) -> tuple[float, float]:
+    """Seconds and peak MiB of f()."""
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    f()
+    seconds = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return seconds, peak
+
+
+def sweep_scaling(points: int) -> dict[str, Any]:
+    out = {}
+    for factor in (1, 10):
+        spec = Sweep(design="grid", replications=8, seed=1,
+                     params=[parse_param(f"model.reciprocity=0.2:0.8:{points * factor}")])
+        the_plan = plan(SEED, [], spec, chunk_runs=64)
+        with tempfile.TemporaryDirectory() as tmp:
+            seconds, peak = measured(lambda p=the_plan, t=tmp: run_sweep(p, Path(t) / "s", "local", 1, None, False))
+        out[f"{factor}x"] = {"runs": points * factor * 8, "seconds": seconds, "peak_mib": peak}
+    out["time_ratio_10x_over_1x"] = out["10x"]["seconds"] / out["1x"]["seconds"]
+    out["memory_ratio_10x_over_1x"] = out["10x"]["peak_mib"] / out["1x"]["peak_mib"]
+    return out
+
+
+def generated(n: int, seed: int = 0) -> Scenario:
+    """A scenario of n actors with random but plausible figures, and one event between the first two."""
+    rng = np.random.default_rng(seed)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    codes = [letters[i // 26 // 26 % 26] + letters[i // 26 % 26] + letters[i % 26] for i in range(n)]
+    actors = {}
+    for c in codes:
+        weights = rng.dirichlet(np.ones(6))
+        actors[c] = {
+            "name": c, "military_expenditure": {"value": float(rng.lognormal(2, 1.2)), "source": "generated"},
+            "gdp": {"value": float(rng.lognormal(0, 1)), "source": "generated"},
+            "regime": {"value": float(rng.uniform()), "source": "generated"},
+            "technology": {"value": float(rng.uniform(0.2, 1)), "source": "generated"},
+            "interests": dict(zip(["security", "economy", "technology", "influence", "autonomy", "values"],
+                                  map(float, weights), strict=True)),
+        }
+    relations = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            if rng.uniform() < min(1.0, 8 / n):
+                relations.append({"between": [codes[i], codes[j]], "alignment": float(rng.uniform(-0.6, 0.8)),
+                                  "proximity": float(rng.uniform()), "source": "generated"})
+    trade = [{"of": c, "shares": {d: 0.05 for d in rng.choice([x for x in codes if x != c], 5, replace=False)},
+              "source": "generated"} for c in codes]
+    event = {"name": "pact", "at": 2, "description": "a pact", "parties": codes[:2], "source": "generated",
+             "effects": [{"alignment": {"between": codes[:2], "delta": 0.2}}]}
+    return Scenario.model_validate({"name": f"generated_{n}", "title": f"{n} actors", "actors": actors,
+                                    "relations": relations, "dependencies": {"trade": trade}, "events": [event],
+                                    "model": {"steps": 10}, "run": {"replications": 8}})
+
+
+def actor_scaling(sizes: tuple[int, ...], batch: int = 16, steps: int = 10) -> dict[str, Any]:
+    out = {}
+    for n in sizes:
+        params = compile_scenario(generated(n))
+        row: dict[str, Any] = {"actors": n}
+        if n <= 60:
+            row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda p=params: kernel.initial_state(p))
+            start = kernel.initial_state(params)
+        else:  # the finite-difference Hessian costs O(N^5): time the steps from an uncalibrated start instead
+            row["calibration_seconds"] = None
+            start = _uncalibrated(params)
+        keys = [(1, 0, r, 0) for r in range(batch)]
+        seconds, peak = measured(lambda p=params, s=start, k=keys: simulate(p, k, True, start=s, record_from=steps + 1))
+        row["run_steps_per_s"] = batch * steps / seconds
+        row["step_peak_mib"] = peak
+        out[str(n)] = row
+    return out
+
+
+def _uncalibrated(params: Params) -> kernel.State:
+    state = kernel.State(
+        alignment=params.alignment0.copy(), anchor=params.alignment0.copy(), posture=params.posture0.copy(),
+        capability=np.ones((1, params.n)), technology=params.tech0.copy(), arms=params.arms0.copy(),
+        trade=params.trade0.copy())
+    ga, gp = kernel.interest_gradients(state, params)
+    size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / params.n)
+    state.stakes = size + 0.1 * size.mean(axis=2, keepdims=True) + kernel.EPS
+    state.grad0, state.gradp0 = kernel.utility_gradients(state, params)
+    state.pull = params.inertia[:, None, None] * np.ones((1, params.n, params.n))
+    state.pull_p = params.posture_inertia[:, None] * np.ones((1, params.n))
+    return state
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test, not a measurement)")
+    args = ap.parse_args()
+    result = mesa_vs_engine(replicates=2 if args.quick else 4)
+    result["sweep_scaling"] = sweep_scaling(points=2 if args.quick else 8)
+    result["actor_scaling"] = actor_scaling((18, 60) if args.quick else (18, 60, 200))
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"same {result['runs']} runs x {result['steps']} steps, identical final states: {result['identical']}")
+    print(f"  mesa.batch_run  {result['mesa_run_steps_per_s']:10.0f} run-steps/s  ({result['mesa_seconds']:.2f} s)")
+    print(f"  geosim engine   {result['engine_run_steps_per_s']:10.0f} run-steps/s  ({result['engine_seconds']:.2f} s)")
+    print(f"  ratio (per core): {result['ratio']:.1f}x")
+    s = result["sweep_scaling"]
+    for k in ("1x", "10x"):
+        print(f"sweep {k:>3}: {s[k]['runs']:5d} runs  {s[k]['seconds']:7.2f} s  peak {s[k]['peak_mib']:7.1f} MiB")
+    print(f"  time 10x/1x = {s['time_ratio_10x_over_1x']:.1f}, "
+          f"peak memory 10x/1x = {s['memory_ratio_10x_over_1x']:.2f}")
+    for n, row in result["actor_scaling"].items():
+        cal = f"{row['calibration_seconds']:.2f} s" if row["calibration_seconds"] is not None else "skipped (O(N^5))"
+        print(f"{n:>4} actors: {row['run_steps_per_s']:9.0f} run-steps/s, step peak {row['step_peak_mib']:7.1f} MiB, "
+              f"calibration {cal}")
+
+
+if __name__ == "__main__":
+    main()
