@@ -147,7 +147,7 @@ def test_dask_sweep_survives_a_killed_worker(tmp_path: Path) -> None:
         def sweep() -> None:
             try:
                 run_sweep(the_plan, tmp_path / "dask", "dask", 2, cluster.scheduler_address, False)
-            except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+            except BaseException as err:  # reported by the assertion below
                 errors.append(err)
             finally:
                 done.set()
