@@ -35,6 +35,7 @@ class State:
     stakes: np.ndarray | None = None  # (B,N,K) size of each actor's marginal stake in each interest at the start
     pull: np.ndarray | None = None  # (B,N,N) strength of the pull of each tie back to its anchor
     pull_p: np.ndarray | None = None  # (B,N)
+    committed: np.ndarray | None = None  # (B,N,N) friendly part of the anchor, cached: only events move it
 
     def copy(self) -> State:
         return State(**{f.name: None if getattr(self, f.name) is None else getattr(self, f.name).copy()
@@ -138,6 +139,7 @@ def _slopes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     """Intermediate quantities shared by the interests and their gradients."""
     pos, neg = _parts(s.alignment)
+    on_pos, on_neg = _slopes(s.alignment)
     # military power: spending share x effort, with diminishing returns (projected power grows less than budgets)
     m = (p.mil_share * s.posture * s.capability) ** p.power_exponent[:, None]
     power = 0.5 * (m + p.gdp_share)  # military and economic weight
@@ -167,7 +169,8 @@ def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     ctot = commit.sum(axis=2) + EPS
     gap = np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0)
     sim = 1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :])
-    return dict(pos=pos, neg=neg, mutual=mutual, m=m, power=power, c=c, against=against, hostile=hostile,
+    return dict(pos=pos, neg=neg, on_pos=on_pos, on_neg=on_neg, mutual=mutual, m=m, power=power, c=c,
+                against=against, hostile=hostile,
                 press=press, conflict=conflict, denom=denom, threat=threat, presence=presence, weight=weight,
                 dilute=dilute, share=share, commit=commit, ctot=ctot, gap=gap, sim=sim)
 
@@ -205,7 +208,7 @@ def interest_gradients(s: State, p: Params, t: dict[str, np.ndarray] | None = No
     b = s.posture.shape[0]
     ga = np.zeros((b, n, n, K))
     gp = np.zeros((b, n, K))
-    on_pos, on_neg = _slopes(s.alignment)
+    on_pos, on_neg = t["on_pos"], t["on_neg"]
     m, c, threat = t["m"], t["c"], t["threat"]
     h, press, conflict, denom = t["hostile"], t["press"], t["conflict"], t["denom"]
     dm_dp = p.power_exponent[:, None] * m / s.posture  # d m_i / d P_i
@@ -278,9 +281,10 @@ def _closure_gradient(s: State, p: Params, t: dict[str, np.ndarray]) -> np.ndarr
     where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
     coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
     pos = t["pos"]
-    committed, _ = _parts(s.anchor)
-    pull = pos @ committed + pos @ np.swapaxes(committed, 1, 2)
-    return p.closure[:, None, None] * _slopes(s.alignment)[0] * pull
+    if s.committed is None:
+        s.committed = _parts(s.anchor)[0]
+    pull = pos @ s.committed + pos @ np.swapaxes(s.committed, 1, 2)
+    return p.closure[:, None, None] * t["on_pos"] * pull
 
 
 def pressures(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -303,7 +307,8 @@ def choose(gain: np.ndarray, step: np.ndarray, rationality: np.ndarray, u: np.nd
 
     Elementwise, so an agent choosing its own row gets bit-for-bit what the batch computes for it."""
     x = np.clip(rationality * step * gain, -50.0, 50.0)
-    up, down = np.exp(x), np.exp(-x)
+    up = np.exp(x)
+    down = 1.0 / up
     total = up + 1.0 + down
     p_down = down / total
     p_hold = 1.0 / total
@@ -334,6 +339,7 @@ def apply_event(s: State, event: Event) -> None:
             for a, b in pairs:
                 s.alignment[:, a, b] = np.clip(s.alignment[:, a, b] + amt, -1.0, 1.0)
                 s.anchor[:, a, b] = np.clip(s.anchor[:, a, b] + amt, -1.0, 1.0)
+            s.committed = None
         elif e.kind == "capability":
             s.capability[:, e.i] *= amt
         elif e.kind == "technology":
