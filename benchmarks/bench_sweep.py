@@ -138,32 +138,14 @@ def actor_scaling(sizes: tuple[int, ...], batch: int = 16, steps: int = 10) -> d
     for n in sizes:
         params = compile_scenario(generated(n))
         row: dict[str, Any] = {"actors": n}
-        if n <= 60:
-            row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda p=params: kernel.initial_state(p))
-            start = kernel.initial_state(params)
-        else:  # the finite-difference Hessian costs O(N^5): time the steps from an uncalibrated start instead
-            row["calibration_seconds"] = None
-            start = _uncalibrated(params)
+        row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda p=params: kernel.initial_state(p))
+        start = kernel.initial_state(params)
         keys = [(1, 0, r, 0) for r in range(batch)]
         seconds, peak = measured(lambda p=params, s=start, k=keys: simulate(p, k, True, start=s, record_from=steps + 1))
         row["run_steps_per_s"] = batch * steps / seconds
         row["step_peak_mib"] = peak
         out[str(n)] = row
     return out
-
-
-def _uncalibrated(params: Params) -> kernel.State:
-    state = kernel.State(
-        alignment=params.alignment0.copy(), anchor=params.alignment0.copy(), posture=params.posture0.copy(),
-        capability=np.ones((1, params.n)), technology=params.tech0.copy(), arms=params.arms0.copy(),
-        trade=params.trade0.copy())
-    ga, gp = kernel.interest_gradients(state, params)
-    size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / params.n)
-    state.stakes = size + 0.1 * size.mean(axis=2, keepdims=True) + kernel.EPS
-    state.grad0, state.gradp0 = kernel.utility_gradients(state, params)
-    state.pull = params.inertia[:, None, None] * np.ones((1, params.n, params.n))
-    state.pull_p = params.posture_inertia[:, None] * np.ones((1, params.n))
-    return state
 
 
 def main() -> None:
@@ -187,7 +169,7 @@ def main() -> None:
     print(f"  time 10x/1x = {s['time_ratio_10x_over_1x']:.1f}, "
           f"peak memory 10x/1x = {s['memory_ratio_10x_over_1x']:.2f}")
     for n, row in result["actor_scaling"].items():
-        cal = f"{row['calibration_seconds']:.2f} s" if row["calibration_seconds"] is not None else "skipped (O(N^5))"
+        cal = f"{row['calibration_seconds']:.2f} s (peak {row['calibration_peak_mib']:.0f} MiB)"
         print(f"{n:>4} actors: {row['run_steps_per_s']:9.0f} run-steps/s, step peak {row['step_peak_mib']:7.1f} MiB, "
               f"calibration {cal}")
 
