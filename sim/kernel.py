@@ -17,8 +17,6 @@ from sim.world import INTERESTS, Event, Params
 EPS = 1e-9
 K = len(INTERESTS)
 SEC, ECO, TEC, INF, AUT, VAL = range(K)
-# Unit conversions that bring each interest's marginal values to a common scale (docs/model.md, "Units").
-SCALE = np.ones(K)
 
 
 @dataclass
@@ -192,7 +190,7 @@ def interests(s: State, p: Params) -> np.ndarray:
     x[..., INF] = -(t["weight"][:, None, :] * floor / (floor + t["share"]) * off).sum(axis=2)
     x[..., AUT] = -((t["commit"] / t["ctot"][:, :, None]) ** 2).sum(axis=2) - (s.arms**2).sum(axis=2)
     x[..., VAL] = (t["sim"] * 0.5 * (s.alignment + np.swapaxes(s.alignment, 1, 2))).sum(axis=2) / (n - 1)
-    return x * SCALE
+    return x
 
 
 def interest_gradients(s: State, p: Params, t: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -200,11 +198,14 @@ def interest_gradients(s: State, p: Params, t: dict[str, np.ndarray] | None = No
 
     Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
     (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
-    t = _terms(s, p) if t is None else t
+    ga, gp = _gradients(s, p, _terms(s, p) if t is None else t)
+    return np.stack(ga, axis=-1), np.stack([np.broadcast_to(x, s.posture.shape) for x in gp], axis=-1)
+
+
+def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The interest gradients as K separate (B,N,N) and (B,N) arrays, in the order of INTERESTS: contiguous
+    arrays, so that summing them with weights costs no strided passes."""
     n = p.n
-    b = s.posture.shape[0]
-    ga = np.zeros((b, n, n, K))
-    gp = np.zeros((b, n, K))
     on_pos, on_neg = t["on_pos"], t["on_neg"]
     m, c, threat = t["m"], t["c"], t["threat"]
     h, press, conflict, denom = t["hostile"], t["press"], t["conflict"], t["denom"]
@@ -232,16 +233,16 @@ def interest_gradients(s: State, p: Params, t: dict[str, np.ndarray] | None = No
         m[:, None, :] * (own @ np.swapaxes(against, 1, 2)) + m[:, :, None] * partner
     )
     off = 1.0 - np.eye(n)
-    ga[..., SEC] = sec * off
+    ga_sec = sec * off
     # posture: i's power counts in its strength against everyone, and in its partners' strength
-    gp[..., SEC] = dm_dp * (own.sum(axis=2) + gamma * (partner * mutual_t * off).sum(axis=2))
+    gp_sec = dm_dp * (own.sum(axis=2) + gamma * (partner * mutual_t * off).sum(axis=2))
 
     # --- economy: trade grows with alignment; posture costs a share of GDP
-    ga[..., ECO] = 0.5 * s.trade
-    gp[..., ECO] = -p.posture_cost[:, None] * p.burden
+    ga_eco = 0.5 * s.trade
+    gp_eco = -p.posture_cost[:, None] * p.burden
 
     # --- technology: access through mutual alignment with more advanced partners
-    ga[..., TEC] = p.spillover[:, None, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * t["gap"]
+    ga_tec = p.spillover[:, None, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * t["gap"]
 
     # --- influence: -sum_k weight_k floor / (floor + share_ik), share_ik = p_ik / D_ik
     weight, dilute, presence, share = t["weight"], t["dilute"], t["presence"], t["share"]
@@ -251,26 +252,32 @@ def interest_gradients(s: State, p: Params, t: dict[str, np.ndarray] | None = No
     own = value * (dilute - presence) / dilute**2 * 0.5 * weight[:, :, None]  # via i's own presence in j
     allies = (value * presence / dilute**2) @ np.swapaxes(presence, 1, 2)  # via rho[i,j]: j stops crowding i
     drho = 2.0 * (1.0 - t["mutual"]) * np.swapaxes(t["pos"], 1, 2)  # -d rho[i,j] / d a+[i,j]
-    ga[..., INF] = on_pos * (own + drho * allies) * off
+    ga_inf = on_pos * (own + drho * allies) * off
 
     # --- autonomy: -sum_k (commitment share to k)^2
     y, ytot = t["commit"], t["ctot"]
     sumsq = (y**2).sum(axis=2)
-    ga[..., AUT] = on_pos * t["power"][:, None, :] * (2.0 / ytot**2)[:, :, None] * (
+    ga_aut = on_pos * t["power"][:, None, :] * (2.0 / ytot**2)[:, :, None] * (
         (sumsq / ytot)[:, :, None] - y)
 
     # --- values: alignment with similar regimes
-    ga[..., VAL] = t["sim"] * 0.5 / (n - 1) * off
-    return ga * SCALE, gp * SCALE
+    ga_val = t["sim"] * 0.5 / (n - 1) * off
+    zero = np.zeros(1)
+    return [ga_sec, ga_eco, ga_tec, ga_inf, ga_aut, ga_val], [gp_sec, gp_eco, zero, zero, zero, zero]
 
 
 def utility_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     """Weighted sum of interest gradients, each interest measured in units of its own starting stake."""
     assert s.stakes is not None
     t = _terms(s, p)
-    ga, gp = interest_gradients(s, p, t)
+    ga, gp = _gradients(s, p, t)
     w = p.weights / s.stakes
-    return np.einsum("bijk,bik->bij", ga, w) + _closure_gradient(s, p, t), np.einsum("bik,bik->bi", gp, w)
+    total_a = _closure_gradient(s, p, t)
+    total_p = np.zeros_like(s.posture)
+    for k in range(K):
+        total_a = total_a + ga[k] * w[:, :, k, None]
+        total_p = total_p + gp[k] * w[:, :, k]
+    return total_a, total_p
 
 
 def _closure_gradient(s: State, p: Params, t: dict[str, np.ndarray]) -> np.ndarray:
