@@ -32,10 +32,8 @@ class StateAgent(mesa.Agent):
 
     @property
     def utility(self) -> float:
-        m = self.model
-        assert m.state.stakes is not None
-        x = kernel.interests(m.state, m.params)[0, self.index]
-        return float((x * m.params.weights[0, self.index] / m.state.stakes[0, self.index]).sum())
+        """Weighted utility in the actor's own stake units (computed once per step by the model)."""
+        return float(self.model.utilities[self.index])
 
     def decide(self, gain_alignment: np.ndarray, gain_posture: np.ndarray, u: np.ndarray) -> None:
         """Choose away/hold/toward for each partner and lower/hold/raise for posture (row `index` of the world)."""
@@ -58,11 +56,17 @@ class ReactionModel(mesa.Model):
         self.state = kernel.initial_state(self.params)
         for i, code in enumerate(self.params.codes):
             StateAgent(self, i, code)
+        self.utilities = self._utilities()
         self.datacollector = mesa.DataCollector(
             model_reporters={"tension": "tension", "mean_posture": "mean_posture"},
             agent_reporters={"code": "code", "posture": "posture", "utility": "utility"},
         )
         self.datacollector.collect(self)
+
+    def _utilities(self) -> np.ndarray:
+        assert self.state.stakes is not None
+        x = kernel.interests(self.state, self.params)[0]
+        return (x * self.params.weights[0] / self.state.stakes[0]).sum(axis=1)
 
     @property
     def tension(self) -> float:
@@ -85,6 +89,7 @@ class ReactionModel(mesa.Model):
         d_align = np.stack([a.move_alignment for a in ordered])[None]
         d_post = np.array([a.move_posture for a in ordered])[None]
         kernel.apply_moves(self.state, d_align, d_post)
+        self.utilities = self._utilities()
         self.datacollector.collect(self)
         if self.steps >= self.params.steps:
             self.running = False
