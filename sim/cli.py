@@ -7,14 +7,14 @@ import argparse
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
 from sim import __version__
+from sim.files import atomic_write
 from sim.loader import ScenarioError, load_scenario
 from sim.schema import Scenario
 
@@ -46,18 +46,6 @@ def _simulate(scenario: Scenario, quiet: bool):
         return run(scenario, progress=bar.update)
 
 
-def _write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write next to the target and rename, so a crash never leaves a half-written file behind."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from sim import charts, report, summary
 
@@ -67,16 +55,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         "%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     data = summary.build(result)
-    _write(out / "summary.json", lambda p: summary.write_json(data, p))
-    _write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
+    atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
+    atomic_write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
     if not args.no_charts:
         (out / "actors").mkdir(exist_ok=True)
         for name, draw in (("reactions.png", charts.reactions), ("drivers.png", charts.drivers),
                            ("trajectories.png", charts.trajectories)):
-            _write(out / name, lambda p, draw=draw: draw(result, p))
+            atomic_write(out / name, lambda p, draw=draw: draw(result, p))
         for i, code in enumerate(result.params.codes):
-            _write(out / "actors" / f"{code}.png", lambda p, i=i: charts.actor(result, i, p))
-    _write(out / "report.md", lambda p: p.write_text(report.render(data, scenario.description)))
+            atomic_write(out / "actors" / f"{code}.png", lambda p, i=i: charts.actor(result, i, p))
+    atomic_write(out / "report.md", lambda p: p.write_text(report.render(data, scenario.description)))
     if args.json:
         print(json.dumps(data, indent=2))
         return 0

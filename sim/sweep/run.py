@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim import __version__
+from sim.files import atomic_write
 from sim.loader import load_scenario, read_yaml
 from sim.overrides import apply_overrides
 from sim.schema import Sweep
@@ -87,8 +88,8 @@ def summarise(out: Path, plan_: Plan) -> dict[str, Any]:
     runs = store.read_runs(out).to_pandas()
     names = plan_.manifest["names"]
     points = analysis.per_point(runs, names)
-    store.atomic_write(out / "sweep_summary.parquet", lambda tmp: points.to_parquet(tmp, index=False))
-    store.atomic_write(out / "sweep_summary.csv", lambda tmp: points.to_csv(tmp, index=False))
+    atomic_write(out / "sweep_summary.parquet", lambda tmp: points.to_parquet(tmp, index=False))
+    atomic_write(out / "sweep_summary.csv", lambda tmp: points.to_csv(tmp, index=False))
     design = {"kind": plan_.design.kind, "problem": plan_.design.problem, "size": plan_.design.size}
     actors = [c.split(".", 1)[1] for c in runs.columns if c.startswith("label.")]
     outcomes = [*analysis.OUTCOMES, *(f"posture.{a}" for a in actors), *(f"toward_parties.{a}" for a in actors)]
@@ -107,5 +108,5 @@ def summarise(out: Path, plan_: Plan) -> dict[str, Any]:
         "sensitivity": analysis.sensitivity(points, design, outcomes),
         "version": __version__,
     }
-    store.atomic_write(out / "summary.json", lambda tmp: Path(tmp).write_text(json.dumps(summary, indent=2) + "\n"))
+    atomic_write(out / "summary.json", lambda tmp: tmp.write_text(json.dumps(summary, indent=2) + "\n"))
     return summary

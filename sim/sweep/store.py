@@ -8,29 +8,17 @@ into a folder whose manifest differs is refused rather than mixing two sweeps.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.files import atomic_write
+
 
 class StoreError(Exception):
     """The output folder cannot be used as asked (exit 2)."""
-
-
-def atomic_write(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def part_path(out: Path, chunk: int) -> Path:
@@ -66,14 +54,14 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> set[int]:
         if changed:
             raise StoreError(f"{out} holds a different sweep ({', '.join(changed)} differ); "
                              "it cannot be resumed with these settings")
-        for leftover in (out / "runs").glob(".*.tmp"):  # a part that was being written when the sweep died
+        for leftover in (out / "runs").glob(".part-*.parquet"):  # a part being written when the sweep died
             leftover.unlink()
         return done_chunks(out)
     if resume:
         raise StoreError(f"nothing to resume in {out}: no manifest.json")
     if (out / "runs").exists() and any((out / "runs").iterdir()):
         raise StoreError(f"{out}/runs is not empty but there is no manifest; choose another --out")
-    atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+    atomic_write(path, lambda tmp: tmp.write_text(json.dumps(manifest, indent=2) + "\n"))
     return set()
 
 
