@@ -190,7 +190,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         bar.update(done)
 
     try:
-        summary = run_sweep(the_plan, out, args.executor, workers, args.scheduler, args.resume, bar.update, on_start)
+        summary = run_sweep(the_plan, out, args.executor, workers, args.scheduler, args.resume, bar.update, on_start,
+                            charts=not args.no_charts)
     except StoreError as err:
         print(f"sweep: {err}", file=sys.stderr)
         return 2
@@ -208,7 +209,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         key = "ST" if spec.design == "sobol" else "mu_star"
         ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
         print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:.2f}" for n, v in ranked[:3]) + f" ({key})")
-    print(f"written: {out}/ (runs/, sweep_summary.parquet, sweep_summary.csv, summary.json, manifest.json)")
+    print(f"written: {out}/ (runs/, sweep_summary.parquet/.csv, summary.json, manifest.json, charts)")
     return 0
 
 
@@ -298,6 +299,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk-runs", type=int, default=96, metavar="N",
                    help="runs per chunk, the unit of work and of resuming (default 96)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="fixed overrides for every point")
+    p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
 

@@ -109,6 +109,8 @@ def test_sobol_and_morris_report_indices(tmp_path: Path) -> None:
     assert {"S1", "ST", "S1_conf", "ST_conf"} <= indices["model.reciprocity"].keys()
     morris = run_sweep(small_plan(2, params, "morris", 4), tmp_path / "m", "local", 1, None, False)
     assert "mu_star" in morris["sensitivity"]["regional_tension"]["model.reciprocity"]
+    for name in ("sensitivity.png", "flips_model.reciprocity.png", "flips_actors.CHN.interests.security.png"):
+        assert (tmp_path / "s" / name).read_bytes()[:4] == b"\x89PNG", name
 
 
 def test_an_output_folder_is_never_mixed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

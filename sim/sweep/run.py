@@ -67,7 +67,7 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int = RUNS_P
 
 def run_sweep(plan_: Plan, out: Path, executor: str, workers: int, scheduler: str | None, resume: bool,
               progress: Callable[[int], None] | None = None, on_start: Callable[[int, int], None] | None = None,
-              ) -> dict[str, Any]:
+              charts: bool = True) -> dict[str, Any]:
     done = store.prepare(out, plan_.manifest, resume)
     todo = [job for job in plan_.jobs if job.chunk not in done]
     reps = plan_.manifest["replications"]
@@ -81,10 +81,10 @@ def run_sweep(plan_: Plan, out: Path, executor: str, workers: int, scheduler: st
             progress(len(rows))
 
     execute(todo, executor, workers, scheduler, finished)
-    return summarise(out, plan_)
+    return summarise(out, plan_, charts)
 
 
-def summarise(out: Path, plan_: Plan) -> dict[str, Any]:
+def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
     runs = store.read_runs(out).to_pandas()
     names = plan_.manifest["names"]
     points = analysis.per_point(runs, names)
@@ -109,4 +109,8 @@ def summarise(out: Path, plan_: Plan) -> dict[str, Any]:
         "version": __version__,
     }
     atomic_write(out / "summary.json", lambda tmp: tmp.write_text(json.dumps(summary, indent=2) + "\n"))
+    if charts:
+        from sim.sweep.charts import all_charts
+
+        all_charts(points, summary, out)
     return summary

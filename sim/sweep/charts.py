@@ -1,0 +1,100 @@
+"""Sweep figures for a seminar: where each actor's reaction flips along a parameter, and which assumption
+drives the outcomes. Drawn from sweep_summary (one row per point) and summary.json only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgba
+
+from sim.charts import LABEL_COLOURS
+from sim.files import atomic_write
+from sim.statements import LABELS
+
+
+def _groups(x: pd.Series, grid: bool, bins: int = 8) -> pd.Series:
+    return x if grid or x.nunique() <= bins else pd.qcut(x, q=bins, duplicates="drop")
+
+
+def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
+    """Actors (rows) by parameter value (columns): colour is the pooled modal reaction, strength its share."""
+    ok = points[points["error"].isna()] if "error" in points else points
+    actors = [c.split(".", 1)[1] for c in ok.columns if c.startswith("modal.")]
+    groups = _groups(ok[name], grid)
+    centre = ok[name].groupby(groups, observed=True).mean()
+    image = np.ones((len(actors), len(centre), 4))
+    text = [["" for _ in centre] for _ in actors]
+    for row, code in enumerate(actors):
+        pooled = ok[[f"share.{code}.{label}" for label in LABELS]].groupby(groups, observed=True).sum()
+        shares = pooled.to_numpy() / np.maximum(pooled.to_numpy().sum(axis=1, keepdims=True), 1e-12)
+        for col, share in enumerate(shares):
+            k = int(np.argmax(share))
+            image[row, col] = to_rgba(LABEL_COLOURS[LABELS[k]], alpha=0.35 + 0.65 * float(share[k]))
+            text[row][col] = LABELS[k][:4]
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.0 * len(centre) + 3), 0.38 * len(actors) + 2.2))
+    ax.imshow(image, aspect="auto", interpolation="nearest")
+    for row in range(len(actors)):
+        for col in range(len(centre)):
+            ax.text(col, row, text[row][col], ha="center", va="center", fontsize=8)
+    ax.set_yticks(range(len(actors)), actors)
+    ax.set_xticks(range(len(centre)), [f"{v:.3g}" for v in centre])
+    ax.set_xlabel(name)
+    ax.set_title(f"Where reactions flip: {name}", loc="left", fontsize=13, fontweight="bold")
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=LABEL_COLOURS[k]) for k in LABELS]
+    ax.legend(handles, LABELS, ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.0 / (len(actors) + 4)),
+              frameon=False, fontsize=9)
+    fig.text(0.01, 0.005, "colour: the reaction most often seen at that value (pooled over the other parameters); "
+             "paler: less often", fontsize=8, color="#555")
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight"))
+    plt.close(fig)
+
+
+def sensitivity(summary: dict[str, Any], path: Path, outcomes: tuple[str, ...] = (
+        "regional_tension", "polarisation", "mean_posture")) -> bool:
+    """Total-order Sobol indices (or Morris mu*) of the model-level outcomes, per parameter."""
+    data = {o: summary["sensitivity"].get(o) for o in outcomes}
+    data = {o: v for o, v in data.items() if v and "error" not in v}
+    if not data:
+        return False
+    key = "ST" if summary["design"] == "sobol" else "mu_star"
+    names = summary["parameters"]
+    fig, ax = plt.subplots(figsize=(10, 0.5 * len(names) * len(data) / 2 + 2.5))
+    height = 0.8 / len(data)
+    for k, (outcome, indices) in enumerate(data.items()):
+        values = [indices[n][key] for n in names]
+        ax.barh(np.arange(len(names)) + k * height, values, height=height, label=outcome.replace("_", " "))
+    ax.set_yticks(np.arange(len(names)) + height * (len(data) - 1) / 2, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("total-order Sobol index (share of variance, with interactions)" if key == "ST"
+                  else "Morris mu* (mean absolute elementary effect)")
+    ax.set_title("Which assumption drives the outcomes", loc="left", fontsize=13, fontweight="bold")
+    ax.legend(frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight"))
+    plt.close(fig)
+    return True
+
+
+def all_charts(points: pd.DataFrame, summary: dict[str, Any], out: Path) -> list[Path]:
+    written = []
+    for name in summary["parameters"]:
+        if points[name].nunique() < 2:
+            continue
+        path = out / f"flips_{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+        flips(points, name, summary["design"] == "grid", path)
+        written.append(path)
+    if sensitivity(summary, out / "sensitivity.png"):
+        written.append(out / "sensitivity.png")
+    return written
