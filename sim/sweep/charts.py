@@ -89,8 +89,9 @@ def sensitivity(summary: dict[str, Any], path: Path, outcomes: tuple[str, ...] =
 
 def all_charts(points: pd.DataFrame, summary: dict[str, Any], out: Path) -> list[Path]:
     written = []
+    ok = points[points["error"].isna()] if "error" in points else points
     for name in summary["parameters"]:
-        if points[name].nunique() < 2:
+        if ok[name].nunique() < 2:  # nothing to flip along
             continue
         path = out / f"flips_{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
         flips(points, name, summary["design"] == "grid", path)
