@@ -22,15 +22,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 
 
+FLAGS = {"replications": "run.replications", "seed": "run.seed", "steps": "model.steps"}
+
+
 def _overrides(args: argparse.Namespace) -> list[str]:
+    """--replications, --seed and --steps are shorthands for --set on their paths."""
     out = list(args.set or [])
-    if getattr(args, "replications", None) is not None:
-        out.append(f"run.replications={args.replications}")
-    if getattr(args, "seed", None) is not None:
-        out.append(f"run.seed={args.seed}")
-    if getattr(args, "steps", None) is not None:
-        out.append(f"model.steps={args.steps}")
+    for flag, path in FLAGS.items():
+        if getattr(args, flag, None) is not None:
+            out.append(f"{path}={getattr(args, flag)}")
     return out
+
+
+def _flag_names(err: ScenarioError) -> str:
+    """The problems, saying `--replications 0`, not `--set run.replications=0`, when that is what was typed."""
+    lines = []
+    for problem in err.problems:
+        line = str(problem)
+        for flag, path in FLAGS.items():
+            line = line.replace(f"--set {path}=", f"--{flag} ")
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _load(path: str, args: argparse.Namespace) -> Scenario:
@@ -317,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ScenarioError as err:
-        print(err, file=sys.stderr)
+        print(_flag_names(err), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

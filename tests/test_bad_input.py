@@ -300,8 +300,8 @@ def test_weight_error_points_at_the_line_where_the_weight_is_written(tmp_path: P
     [
         (["--set", "actors.XXX.interests.security=0.5"],
          r"--set actors\.XXX\.interests\.security=0\.5: no actor 'XXX' in the scenario; actors are: "),
-        (["--replications", "0"], r"--set run\.replications=0: run\.replications: must be between 1 and \d+, got 0"),
-        (["--steps", "100000"], r"--set model\.steps=100000: model\.steps: must be between 1 and \d+, got 100000"),
+        (["--replications", "0"], r"--replications 0: run\.replications: must be between 1 and \d+, got 0"),
+        (["--steps", "100000"], r"--steps 100000: model\.steps: must be between 1 and \d+, got 100000"),
         (["--set", "model.lables.window=5"],
          r"--set model\.lables\.window=5: model\.lables: unknown field 'lables'; did you mean 'labels'\?"),
         (["--set", "modle.steps=5"], r"--set modle\.steps=5: no 'modle' in the scenario"),
