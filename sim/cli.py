@@ -221,7 +221,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         key = "ST" if spec.design == "sobol" else "mu_star"
         ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
         print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:.2f}" for n, v in ranked[:3]) + f" ({key})")
-    print(f"written: {out}/ (runs/, sweep_summary.parquet/.csv, summary.json, manifest.json, charts)")
+    print(f"written: {out}/ (report.md, runs/, sweep_summary.parquet/.csv, summary.json, manifest.json, charts)")
     return 0
 
 

@@ -111,6 +111,15 @@ def test_sobol_and_morris_report_indices(tmp_path: Path) -> None:
     assert "mu_star" in morris["sensitivity"]["regional_tension"]["model.reciprocity"]
     for name in ("sensitivity.png", "flips_model.reciprocity.png", "flips_actors.CHN.interests.security.png"):
         assert (tmp_path / "s" / name).read_bytes()[:4] == b"\x89PNG", name
+    report = (tmp_path / "s" / "report.md").read_text()
+    assert "## Which assumption matters" in report and "`model.reciprocity`" in report
+
+
+def test_tipping_points_read_a_lone_outlier_as_noise() -> None:
+    from sim.sweep.analysis import _steady
+
+    assert _steady(["hedges", "opposes", "hedges", "hedges"]) == ["hedges"] * 4
+    assert _steady(["hedges", "opposes", "opposes"]) == ["hedges", "opposes", "opposes"]
 
 
 def test_an_output_folder_is_never_mixed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,7 +49,8 @@ def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int
 
     Points are grouped by the parameter (its distinct values on a grid, quantile bins otherwise); label shares are
     pooled within a group; a change of the pooled modal label between neighbouring groups is a tipping point,
-    placed between them, with the two groups' mean values as its interval."""
+    placed between them, with the two groups' mean values as its interval. A lone group that breaks a run of the
+    same label is read as noise at a boundary."""
     ok = points[points["error"].isna()] if "error" in points else points
     actors = [c.split(".", 1)[1] for c in ok.columns if c.startswith("modal.")]
     found = []
@@ -62,7 +63,7 @@ def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int
             cols = [f"share.{code}.{label}" for label in LABELS]
             pooled = ok[cols].groupby(groups, observed=True).sum()
             centre = x.groupby(groups, observed=True).mean()
-            labels = [LABELS[int(np.argmax(row))] for row in pooled.to_numpy()]
+            labels = _steady([LABELS[int(np.argmax(row))] for row in pooled.to_numpy()])
             for k in range(1, len(labels)):
                 if labels[k] != labels[k - 1]:
                     lo, hi = float(centre.iloc[k - 1]), float(centre.iloc[k])
@@ -73,6 +74,16 @@ def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int
                                 f"({lo:.3g}-{hi:.3g})",
                     })
     return found
+
+
+def _steady(labels: list[str]) -> list[str]:
+    """A single group whose label differs from the same label on both sides is noise at a boundary, not two
+    tipping points: it takes its neighbours' label."""
+    out = list(labels)
+    for k in range(1, len(out) - 1):
+        if out[k - 1] == out[k + 1] != out[k]:
+            out[k] = out[k - 1]
+    return out
 
 
 def sensitivity(points: pd.DataFrame, design: dict[str, Any], outcomes: list[str]) -> dict[str, Any]:

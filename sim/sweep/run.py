@@ -22,6 +22,7 @@ from sim.sweep import analysis, store
 from sim.sweep.chunk import Job
 from sim.sweep.design import Design, build
 from sim.sweep.execute import execute
+from sim.sweep.report import render
 
 RUNS_PER_CHUNK = 96  # large enough for the batch engine to pay off, small enough that a lost chunk costs little
 
@@ -113,4 +114,5 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
         from sim.sweep.charts import all_charts
 
         all_charts(points, summary, out)
+    atomic_write(out / "report.md", lambda tmp: tmp.write_text(render(summary, plan_.manifest)))
     return summary
