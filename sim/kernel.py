@@ -155,8 +155,7 @@ def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     pos_t = np.swapaxes(pos, 1, 2)
     presence = 0.5 * (pos + pos_t) * weight[:, :, None] + np.swapaxes(s.arms, 1, 2)
     rival = (1.0 - mutual) ** 2  # rho[i,l]: a close ally barely crowds, a rival fully
-    crowd = rival @ presence  # sum_l rho[i,l] p[l,k]
-    crowd -= np.diagonal(rival, axis1=1, axis2=2)[:, :, None] * presence  # drop l == i
+    crowd = rival @ presence - presence  # sum over l != i of rho[i,l] p[l,k] (rho[i,i] is exactly 1)
     dilute = presence + crowd + 1e-3  # D[i,k]
     share = presence / dilute
     # autonomy: concentration of i's commitments, weighted by partners' power
