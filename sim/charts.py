@@ -117,16 +117,16 @@ def trajectories(result: Result, path: Path, top: int = 6) -> None:
     axes[0].set_title("Posture: with events minus without", loc="left")
     axes[0].set_xlabel("month")
     axes[0].legend(frameon=False, fontsize=10)
-    d_party = np.stack([(ev.alignment[:, :, i, :] - tw.alignment[:, :, i, :])[..., [j for j in r.parties if j != i]]
-                        .mean(axis=-1) for i in range(p.n)], axis=-1)  # (R,T,N)
     non_parties = [i for i in range(p.n) if i not in r.parties]
-    movers = sorted(non_parties, key=lambda i: -abs(r.toward_parties[:, i].mean()))[:top]
+    movers = sorted(non_parties, key=lambda i: -abs(r.toward_parties[:, i].mean()))[:top] if r.parties else []
     for c, i in zip(colours, movers, strict=False):
-        _band(axes[1], d_party[:, :, i], c, p.codes[i])
-    parties = "-".join(p.codes[i] for i in r.parties)
+        d = ev.alignment[:, :, i, list(r.parties)] - tw.alignment[:, :, i, list(r.parties)]
+        _band(axes[1], d.mean(axis=-1), c, p.codes[i])
+    parties = "-".join(p.codes[i] for i in r.parties) or "no events"
     axes[1].set_title(f"Alignment toward the parties ({parties})", loc="left")
     axes[1].set_xlabel("month")
-    axes[1].legend(frameon=False, fontsize=10)
+    if movers:
+        axes[1].legend(frameon=False, fontsize=10)
     for ax in axes:
         ax.axhline(0, color="black", lw=0.6)
         _events(ax, result)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sim.schema import Scenario
+from sim.schema import DEFAULT_INTERESTS, Scenario
 from sim.statements import Change, GroupShare, Reaction, parse
 
 Found = tuple[tuple[str | int, ...], str]
@@ -25,6 +25,10 @@ def _unknown(code: str, s: Scenario) -> str:
 def _actors(s: Scenario) -> Iterator[Found]:
     if len(set(s.interests)) != len(s.interests):
         yield ("interests",), "interest names must be unique"
+    for k, name in enumerate(s.interests):
+        if name not in DEFAULT_INTERESTS:
+            yield ("interests", k), (f"the model has no interest '{name}'; "
+                                     f"a scenario may use: {', '.join(DEFAULT_INTERESTS)}")
     for code, actor in s.actors.items():
         for name in actor.interests:
             if name not in s.interests:

@@ -17,6 +17,7 @@ from sim import __version__
 from sim.files import atomic_write
 from sim.loader import ScenarioError, load_scenario
 from sim.schema import Scenario
+from sim.sweep import RUNS_PER_CHUNK
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -58,13 +59,22 @@ def _simulate(scenario: Scenario, quiet: bool):
         return run(scenario, progress=bar.update)
 
 
+def _fresh(path: Path) -> Path:
+    """`path`, or `path-2`, `path-3`... if it exists: two runs in the same second never share a folder."""
+    candidate, k = path, 1
+    while candidate.exists():
+        k += 1
+        candidate = path.with_name(f"{path.name}-{k}")
+    return candidate
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sim import charts, report, summary
 
     scenario = _load(args.scenario, args)
     result = _simulate(scenario, args.quiet or args.json)
-    out = Path(args.out) if args.out else ROOT / "reports" / scenario.name / datetime.now().strftime(
-        "%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else _fresh(ROOT / "reports" / scenario.name / datetime.now().strftime(
+        "%Y%m%d-%H%M%S"))
     out.mkdir(parents=True, exist_ok=True)
     data = summary.build(result)
     atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
@@ -191,8 +201,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"{path}: sweep: {err}", file=sys.stderr)
         return 2
-    out = Path(args.out) if args.out else ROOT / "reports" / scenario.name / ("sweep-" + datetime.now().strftime(
-        "%Y%m%d-%H%M%S"))
+    out = Path(args.out) if args.out else _fresh(ROOT / "reports" / scenario.name / ("sweep-" + datetime.now().strftime(
+        "%Y%m%d-%H%M%S")))
     workers = args.workers or os.cpu_count() or 1
     bar = tqdm(unit="run", desc=f"sweep {spec.design}", disable=args.quiet or None, file=sys.stderr,
                smoothing=0.1)
@@ -211,6 +221,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         bar.close()
     print(f"{summary['points']} points x {summary['replications']} replicates = {summary['runs']} runs "
           f"({len(summary['failed_points'])} points failed)")
+    if summary["failed_points"] and len(summary["failed_points"]) == summary["points"]:
+        print(f"sweep: every point failed; the first: {summary['failed_points'][0]['error']}", file=sys.stderr)
+        return 2
     for tip in summary["tipping_points"][:20]:
         print(f"  {tip['text']}")
     if len(summary["tipping_points"]) > 20:
@@ -308,8 +321,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     p.add_argument("--out", help="output folder (default: reports/<scenario>/sweep-<timestamp>/)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
-    p.add_argument("--chunk-runs", type=int, default=96, metavar="N",
-                   help="runs per chunk, the unit of work and of resuming (default 96)")
+    p.add_argument("--chunk-runs", type=int, default=RUNS_PER_CHUNK, metavar="N",
+                   help=f"runs per chunk, the unit of work and of resuming (default {RUNS_PER_CHUNK})")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="fixed overrides for every point")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

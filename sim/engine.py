@@ -1,8 +1,8 @@
 """Run many replicates at once through the array kernel.
 
 The random numbers of a run depend only on (seed, point, replicate, stream), never on which batch it shares or which
-process runs it: each run owns a generator seeded by that triple and draws one block of uniforms per step. A run
-with events and its counterfactual twin use the same triple, so they see the same numbers (common random numbers)
+process runs it: each run owns a generator seeded by that key and draws one block of uniforms per step. A run
+with events and its counterfactual twin use the same key, so they see the same numbers (common random numbers)
 and their difference is the event's effect, not luck.
 """
 

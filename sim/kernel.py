@@ -103,11 +103,6 @@ def _curvature(state: State, p: Params, h: float = 1e-5) -> tuple[np.ndarray, np
     return np.maximum(top, 0.0)[:, :, None] * np.ones((1, 1, n)), pull_p
 
 
-def _take(state: State, idx: np.ndarray) -> State:
-    return State(**{f.name: None if getattr(state, f.name) is None else getattr(state, f.name)[idx].copy()
-                    for f in fields(state)})
-
-
 def repeat(state: State, m: int) -> State:
     return State(**{f.name: None if getattr(state, f.name) is None
                     else np.repeat(getattr(state, f.name), m, axis=0) for f in fields(state)})
@@ -192,12 +187,12 @@ def interests(s: State, p: Params) -> np.ndarray:
     return x
 
 
-def interest_gradients(s: State, p: Params, t: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     """d interest_i / d A[i, j] and d interest_i / d P[i], per interest: (B,N,N,K) and (B,N,K).
 
     Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
     (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
-    ga, gp = _gradients(s, p, _terms(s, p) if t is None else t)
+    ga, gp = _gradients(s, p, _terms(s, p))
     return np.stack(ga, axis=-1), np.stack([np.broadcast_to(x, s.posture.shape) for x in gp], axis=-1)
 
 

@@ -3,7 +3,7 @@
 This is the readable, step-through-able form of the model, for teaching and for checking. Each agent reads its own
 row of the world (what every move would do to its interests, `kernel.pressures`) and picks its moves; the model
 applies all moves at once. It calls the same kernel functions as the batch engine (`sim.engine`), so a run here
-and the same run there give the same numbers to the last bit (tests/test_model.py).
+and the same run there give the same numbers to the last bit (tests/test_reproducible.py).
 """
 
 from __future__ import annotations

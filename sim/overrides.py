@@ -14,6 +14,9 @@ import yaml
 
 from sim.loader import Problem, ScenarioError, parse_value
 
+# top-level blocks that a scenario may leave out (they have defaults), so `--set model.steps=12` can create them
+SETTINGS_BLOCKS = frozenset({"model", "run", "dependencies", "sweep"})
+
 
 def apply_overrides(
     data: dict[str, Any], overrides: list[str], file: str
@@ -57,7 +60,7 @@ def _apply(data: dict[str, Any], item: str) -> tuple[str | int, ...]:
             resolved.append(part)
             if isinstance(node, dict) and part not in node and created is None:
                 created = tuple(resolved)
-        node = _child(node, part, parts[: depth + 1], create=depth >= 1)
+        node = _child(node, part, parts[: depth + 1], create=depth >= 1 or part in SETTINGS_BLOCKS)
     last = parts[-1]
     if isinstance(node, list):
         index = _index(node, last, parts)

@@ -61,10 +61,11 @@ def render(summary: dict[str, Any], scenario_description: str) -> str:
         "",
         "## Reading this",
         "",
-        "- **welcomes**: the events serve the actor's interests. **engages**: a mixed bag at impact, and the actor "
-        "moves toward the parties. **hedges**: the actor loses, but keeps its ties with the parties. "
-        "**counterbalances**: the actor loses and arms or draws closer to the parties' rivals. **opposes**: the "
-        "actor loses and moves away from the parties. **indifferent**: nothing beyond noise.",
+        "- **welcomes**: the events serve the actor's interests and it does not move away from the parties. "
+        "**engages**: a mixed bag at impact, and the actor moves toward the parties. **hedges**: the actor loses, "
+        "but keeps its ties with the parties. **counterbalances**: the actor loses and arms, or moves away from "
+        "the parties and toward their rivals (or, mixed at impact, arms). **opposes**: the actor loses and moves "
+        "away from the parties. **indifferent**: nothing beyond noise. The exact rules: docs/model.md, 'Labels'.",
         f"- *At impact* is the change of the actor's weighted interests ({', '.join(INTERESTS)}) the moment the "
         "events struck, before anyone reacted, in units of the actor's own starting stakes.",
         "- Thresholds for 'moved' come from placebo pairs: two runs without events on different random numbers.",

@@ -8,6 +8,8 @@ knows the whole file; this module only knows the shape of each piece.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import types
 import typing
 from typing import Annotated, Any, Literal
@@ -243,7 +245,7 @@ class ModelSettings(Strict):
     posture_step: float = Field(default=0.005, gt=0.0, le=0.5)
     inertia: float = Field(default=1.0, ge=0.0, le=1000.0, description="pull of alignment back to its anchor")
     posture_inertia: float = Field(default=3.0, ge=0.0, le=1000.0,
-                                   description="pull of posture back to 1: defence budgets are sticky")
+                                   description="pull of posture back to its observed level: defence budgets are sticky")
     reciprocity: float = Field(default=0.5, ge=0.0, le=100.0, description="cost of a one-sided relationship")
     closure: float = Field(default=0.5, ge=0.0, le=100.0, description="value of ties among one's partners")
     loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
@@ -251,7 +253,8 @@ class ModelSettings(Strict):
     alliance_backing: Unit = Field(default=0.5, description="share of a partner's power that backs you")
     power_exponent: float = Field(default=1.0, gt=0.0, le=1.0,
                                   description="military power = spending share ** this (diminishing returns)")
-    influence_floor: float = Field(default=0.05, gt=0.0, le=1.0, description="keeps log-influence finite")
+    influence_floor: float = Field(default=0.05, gt=0.0, le=1.0,
+                                   description="how concave influence is: smaller, and losing share hurts more")
     technology_spillover: Unit = Field(default=0.5)
     posture_cost: float = Field(default=1.0, ge=0.0, le=100.0)
     labels: LabelRules = Field(default_factory=LabelRules)
@@ -308,3 +311,9 @@ class Scenario(Strict):
     run: RunSettings = Field(default_factory=RunSettings)
     expectations: list[Expectation] = Field(default_factory=list)
     sweep: Sweep | None = Field(default=None, description="a parameter sweep: run_sim.py sweep")
+
+
+def fingerprint(s: Scenario) -> str:
+    """A short hash of everything the scenario says (after overrides): the same hash, the same numbers."""
+    text = json.dumps(s.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

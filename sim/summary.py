@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,8 @@ from sim import __version__
 from sim.analysis import explain
 from sim.expect import check
 from sim.experiment import Result
+from sim.schema import fingerprint
 from sim.world import INTERESTS
-
-
-def scenario_hash(result: Result) -> str:
-    text = json.dumps(result.scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def build(result: Result) -> dict[str, Any]:
@@ -50,7 +45,7 @@ def build(result: Result) -> dict[str, Any]:
     return {
         "scenario": s.name,
         "title": s.title,
-        "scenario_hash": scenario_hash(result),
+        "scenario_hash": fingerprint(s),
         "version": __version__,
         "seed": result.seed,
         "replications": result.replications,

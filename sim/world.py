@@ -81,10 +81,6 @@ class Params:
     def without_events(self) -> Params:
         return replace(self, events=())
 
-    def take(self, idx: np.ndarray) -> Params:
-        """Batch members `idx` (parameters shared by the whole batch stay shared)."""
-        return self._map(lambda x: x[idx] if x.shape[0] > 1 else np.broadcast_to(x, (len(idx), *x.shape[1:])))
-
     def repeat_each(self, m: int) -> Params:
         """Every batch member m times in a row."""
         return self._map(lambda x: np.repeat(x, m, axis=0))
@@ -98,33 +94,23 @@ class Params:
 
     def select(self, k: int) -> Params:
         """Batch member k alone, as a batch of one."""
-        def pick(x: np.ndarray) -> np.ndarray:
-            return x[k:k + 1] if x.shape[0] > 1 else x
-
-        changes = {f.name: pick(getattr(self, f.name)) for f in fields(self)
-                   if isinstance(getattr(self, f.name), np.ndarray)}
-        events = tuple(replace(e, effects=tuple(replace(x, amount=pick(x.amount)) for x in e.effects))
-                       for e in self.events)
-        return replace(self, events=events, **changes)
+        return self._map(lambda x: x[k:k + 1] if x.shape[0] > 1 else x)
 
     def broadcast(self, batch: int) -> Params:
         """The same parameters for `batch` runs (read-only views, no copies)."""
-        def widen(x: np.ndarray) -> np.ndarray:
-            return np.broadcast_to(x, (batch, *x.shape[1:]))
-
-        changes = {f.name: widen(getattr(self, f.name)) for f in fields(self)
-                   if isinstance(getattr(self, f.name), np.ndarray)}
-        events = tuple(replace(e, effects=tuple(replace(x, amount=widen(x.amount)) for x in e.effects))
-                       for e in self.events)
-        return replace(self, events=events, **changes)
+        return self._map(lambda x: np.broadcast_to(x, (batch, *x.shape[1:])))
 
 
 def stack(items: list[Params], repeat: int = 1) -> Params:
     """Batch-of-one Params (the same scenario at different points) as one batch, each repeated `repeat` times
     in a row: the layout of a sweep chunk, point-major, replicate-minor."""
     first = items[0]
-    if any(p.codes != first.codes or p.steps != first.steps or len(p.events) != len(first.events) for p in items):
-        raise ValueError("points of a sweep must share actors, steps and events")
+
+    def timeline(p: Params) -> tuple:
+        return p.codes, p.steps, tuple((e.name, e.at, e.parties, tuple(x.kind for x in e.effects)) for e in p.events)
+
+    if any(timeline(p) != timeline(first) for p in items):
+        raise ValueError("points of a sweep must share actors, steps and the events' timeline")
 
     def cat(xs: list[np.ndarray]) -> np.ndarray:
         return np.repeat(np.concatenate(xs, axis=0), repeat, axis=0)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from sim.analysis import OUTCOMES
 from sim.statements import LABELS
+from sim.sweep import MORRIS_LEVELS
 
 
 def per_point(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -44,6 +45,16 @@ def per_point(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def valid(points: pd.DataFrame) -> pd.DataFrame:
+    """The points that ran (failed points carry an error and no results)."""
+    return points[points["error"].isna()] if "error" in points else points
+
+
+def groups_of(x: pd.Series, grid: bool, bins: int = 8) -> pd.Series:
+    """How points are grouped along a parameter: its values on a grid, quantile bins otherwise."""
+    return x if grid or x.nunique() <= bins else pd.qcut(x, q=bins, duplicates="drop")
+
+
 def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int = 8) -> list[dict[str, Any]]:
     """Where an actor's modal reaction changes along a parameter (marginal over the other parameters).
 
@@ -51,14 +62,14 @@ def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int
     pooled within a group; a change of the pooled modal label between neighbouring groups is a tipping point,
     placed between them, with the two groups' mean values as its interval. A lone group that breaks a run of the
     same label is read as noise at a boundary."""
-    ok = points[points["error"].isna()] if "error" in points else points
+    ok = valid(points)
     actors = [c.split(".", 1)[1] for c in ok.columns if c.startswith("modal.")]
     found = []
     for name in names:
         x = ok[name]
         if x.nunique() < 2:
             continue
-        groups = x if grid or x.nunique() <= bins else pd.qcut(x, q=bins, duplicates="drop")
+        groups = groups_of(x, grid, bins)
         for code in actors:
             cols = [f"share.{code}.{label}" for label in LABELS]
             pooled = ok[cols].groupby(groups, observed=True).sum()
@@ -110,7 +121,7 @@ def sensitivity(points: pd.DataFrame, design: dict[str, Any], outcomes: list[str
         else:
             from SALib.analyze import morris
 
-            res = morris.analyze(problem, x, y, num_levels=4, seed=1)
+            res = morris.analyze(problem, x, y, num_levels=MORRIS_LEVELS, seed=1)
             result[outcome] = {n: {"mu_star": float(res["mu_star"][i]), "sigma": float(res["sigma"][i]),
                                    "mu_star_conf": float(res["mu_star_conf"][i])}
                                for i, n in enumerate(problem["names"])}

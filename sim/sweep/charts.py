@@ -18,17 +18,18 @@ from matplotlib.colors import to_rgba
 from sim.charts import LABEL_COLOURS
 from sim.files import atomic_write
 from sim.statements import LABELS
+from sim.sweep.analysis import OUTCOMES, groups_of, valid
 
 
-def _groups(x: pd.Series, grid: bool, bins: int = 8) -> pd.Series:
-    return x if grid or x.nunique() <= bins else pd.qcut(x, q=bins, duplicates="drop")
+def chart_name(parameter: str) -> str:
+    return f"flips_{re.sub(r'[^A-Za-z0-9_.-]+', '_', parameter)}.png"
 
 
 def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
     """Actors (rows) by parameter value (columns): colour is the pooled modal reaction, strength its share."""
-    ok = points[points["error"].isna()] if "error" in points else points
+    ok = valid(points)
     actors = [c.split(".", 1)[1] for c in ok.columns if c.startswith("modal.")]
-    groups = _groups(ok[name], grid)
+    groups = groups_of(ok[name], grid)
     centre = ok[name].groupby(groups, observed=True).mean()
     image = np.ones((len(actors), len(centre), 4))
     text = [["" for _ in centre] for _ in actors]
@@ -60,10 +61,9 @@ def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
     plt.close(fig)
 
 
-def sensitivity(summary: dict[str, Any], path: Path, outcomes: tuple[str, ...] = (
-        "regional_tension", "polarisation", "mean_posture")) -> bool:
+def sensitivity(summary: dict[str, Any], path: Path) -> bool:
     """Total-order Sobol indices (or Morris mu*) of the model-level outcomes, per parameter."""
-    data = {o: summary["sensitivity"].get(o) for o in outcomes}
+    data = {o: summary["sensitivity"].get(o) for o in OUTCOMES}
     data = {o: v for o, v in data.items() if v and "error" not in v}
     if not data:
         return False
@@ -89,11 +89,11 @@ def sensitivity(summary: dict[str, Any], path: Path, outcomes: tuple[str, ...] =
 
 def all_charts(points: pd.DataFrame, summary: dict[str, Any], out: Path) -> list[Path]:
     written = []
-    ok = points[points["error"].isna()] if "error" in points else points
+    ok = valid(points)
     for name in summary["parameters"]:
         if ok[name].nunique() < 2:  # nothing to flip along
             continue
-        path = out / f"flips_{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+        path = out / chart_name(name)
         flips(points, name, summary["design"] == "grid", path)
         written.append(path)
     if sensitivity(summary, out / "sensitivity.png"):

@@ -55,7 +55,11 @@ def run_chunk(job: Job) -> list[dict[str, Any]]:
         except (ScenarioError, ValueError) as err:
             rows += _failed(job, point, values, str(err).splitlines()[0])
     if good:
-        rows += _simulate(job, good)
+        try:
+            rows += _simulate(job, good)
+        except ValueError as err:  # points that cannot share a batch (the plan should have refused them)
+            for point, values, _, _ in good:
+                rows += _failed(job, point, values, str(err))
     rows.sort(key=lambda r: (r["point"], r["replicate"]))
     return rows
 

@@ -10,8 +10,10 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import ValidationError
 
 from sim.schema import Sweep, SweepParam
+from sim.sweep import MORRIS_LEVELS
 
 
 @dataclass(frozen=True)
@@ -31,17 +33,20 @@ def parse_param(text: str) -> SweepParam:
     if "=" not in text:
         raise ValueError(f"--param {text}: expected path=lo:hi[:n] or path=a,b,c")
     path, spec = (x.strip() for x in text.split("=", 1))
+    usage = f"--param {text}: expected path=lo:hi[:n] or path=a,b,c with numbers"
     try:
         if ":" in spec:
             parts = [float(x) for x in spec.split(":")]
-            if len(parts) not in (2, 3):
-                raise ValueError
+            if len(parts) not in (2, 3) or (len(parts) == 3 and not parts[2].is_integer()):
+                raise ValueError(usage)
             n = int(parts[2]) if len(parts) == 3 else 5
             return SweepParam(path=path, range=(parts[0], parts[1]), n=n)
         return SweepParam(path=path, values=[float(x) for x in spec.split(",")])
-    except ValueError as err:
-        detail = f": {err}" if str(err) else ""
-        raise ValueError(f"--param {text}: expected path=lo:hi[:n] or path=a,b,c with numbers{detail}") from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise ValueError(f"--param {text}: {first['msg'].removeprefix('Value error, ')}") from None
+    except ValueError:
+        raise ValueError(usage) from None
 
 
 def build(sweep: Sweep) -> Design:
@@ -69,5 +74,5 @@ def build(sweep: Sweep) -> Design:
     else:
         from SALib.sample import morris
 
-        points = morris.sample(problem, sweep.samples, num_levels=4, seed=sweep.seed)
+        points = morris.sample(problem, sweep.samples, num_levels=MORRIS_LEVELS, seed=sweep.seed)
     return Design(sweep.design, names, np.asarray(points, dtype=float), problem)

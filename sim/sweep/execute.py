@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
@@ -53,7 +54,8 @@ def _dask(jobs: Sequence[Job], workers: int, scheduler: str | None, on_done: Don
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = [client.submit(run_chunk, job, key=f"geosim-chunk-{job.chunk}-{id(jobs)}", pure=False)
+        sweep = uuid.uuid4().hex  # keys unique across sweeps sharing a scheduler
+        futures = [client.submit(run_chunk, job, key=f"geosim-{sweep}-chunk-{job.chunk}", pure=False)
                    for job in jobs]
         by_key = {f.key: job for f, job in zip(futures, jobs, strict=True)}
         for future in as_completed(futures):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from sim.sweep.charts import chart_name
 
-def render(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
+
+def render(summary: dict[str, Any], manifest: dict[str, Any], charts: list[str]) -> str:
+    """`charts` are the file names of the figures that exist; the report links only those."""
     names = summary["parameters"]
     bounds = dict(zip(names, manifest["problem"]["bounds"], strict=True))
     lines = [
@@ -32,8 +34,8 @@ def render(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
         lines.append("No actor's most frequent reaction changes over the ranges swept.")
     lines.append("")
     for n in names:
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", n)
-        lines += [f"![Where reactions flip along {n}](flips_{slug}.png)", ""]
+        if chart_name(n) in charts:
+            lines += [f"![Where reactions flip along {n}]({chart_name(n)})", ""]
     sens = {k: v for k, v in summary["sensitivity"].items() if "error" not in v and "." not in k}
     if sens:
         key = "ST" if summary["design"] == "sobol" else "mu_star"
@@ -45,7 +47,9 @@ def render(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
                   "|---|" + "---|" * len(names)]
         for outcome, indices in sens.items():
             lines.append(f"| {outcome} | " + " | ".join(f"{indices[n][key]:.2f}" for n in names) + " |")
-        lines += ["", "![Which assumption drives the outcomes](sensitivity.png)", ""]
+        lines.append("")
+        if "sensitivity.png" in charts:
+            lines += ["![Which assumption drives the outcomes](sensitivity.png)", ""]
     if summary["failed_points"]:
         lines += ["## Points that failed", ""]
         lines += [f"- point {f['point']}: {f['error']}" for f in summary["failed_points"][:20]]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
+import copy
 import json
 import platform
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,16 +16,16 @@ import numpy as np
 
 from sim import __version__
 from sim.files import atomic_write
-from sim.loader import load_scenario, read_yaml
+from sim.loader import ScenarioError, load_scenario, read_yaml
 from sim.overrides import apply_overrides
-from sim.schema import Sweep
-from sim.sweep import analysis, store
+from sim.schema import Sweep, fingerprint
+from sim.sweep import RUNS_PER_CHUNK, analysis, store
 from sim.sweep.chunk import Job
 from sim.sweep.design import Design, build
 from sim.sweep.execute import execute
 from sim.sweep.report import render
 
-RUNS_PER_CHUNK = 96  # large enough for the batch engine to pay off, small enough that a lost chunk costs little
+FIXED = re.compile(r"^model\.steps$|^events\.[^.]+\.(at|name|parties)(\.|$)")
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,23 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int = RUNS_P
         apply_overrides(data, overrides, str(path))
     design = build(spec)
     names = tuple(design.names)
+    for name in names:
+        if FIXED.search(name):
+            raise ValueError(f"{name} cannot be swept: every point of a sweep shares one timeline "
+                             "(model.steps and each event's date, name and parties)")
+    for name, value in zip(names, design.points[0], strict=True):
+        try:  # a path that does not exist is a typo, not a failed point
+            apply_overrides(copy.deepcopy(data), [f"{name}={float(value)!r}"], str(path))
+        except ScenarioError as err:
+            raise ValueError(f"--param {name}: {err.problems[0].message.split(': ', 1)[-1]}") from None
     size = max(1, chunk_runs // spec.replications)
     points = [(i, tuple(float(v) for v in row)) for i, row in enumerate(design.points)]
     jobs = [Job(str(path), data, names, spec.seed, spec.replications, c, tuple(points[k:k + size]))
             for c, k in enumerate(range(0, len(points), size))]
-    text = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
     manifest = {
         "scenario": scenario.name,
         "scenario_file": str(path),
-        "scenario_hash": hashlib.sha256(text.encode()).hexdigest()[:16],
+        "scenario_hash": fingerprint(scenario),
         "overrides": overrides,
         "design": design.kind,
         "names": list(names),
@@ -110,9 +119,11 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
         "version": __version__,
     }
     atomic_write(out / "summary.json", lambda tmp: tmp.write_text(json.dumps(summary, indent=2) + "\n"))
+    written: list[Path] = []
     if charts:
         from sim.sweep.charts import all_charts
 
-        all_charts(points, summary, out)
-    atomic_write(out / "report.md", lambda tmp: tmp.write_text(render(summary, plan_.manifest)))
+        written = all_charts(points, summary, out)
+    atomic_write(out / "report.md", lambda tmp: tmp.write_text(render(summary, plan_.manifest,
+                                                                       [p.name for p in written])))
     return summary

@@ -51,6 +51,8 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> set[int]:
             raise StoreError(f"{out} already holds a sweep; add --resume to finish it, or choose another --out")
         keys = ("scenario_hash", "design", "names", "seed", "replications", "chunk_size", "points")
         changed = [k for k in keys if old.get(k) != manifest.get(k)]
+        if old.get("versions", {}).get("geosim") != manifest["versions"]["geosim"]:
+            changed.append("geosim version")
         if changed:
             raise StoreError(f"{out} holds a different sweep ({', '.join(changed)} differ); "
                              "it cannot be resumed with these settings")
