@@ -92,3 +92,15 @@ def test_explain_names_the_drivers(capsys: pytest.CaptureFixture[str]) -> None:
     assert "security" in out
     assert main(["explain", SEED, "--actor", "XYZ", "-q"]) == 2
     assert "unknown actor 'XYZ'" in capsys.readouterr().err
+
+
+def test_flags_work_on_a_scenario_without_settings_blocks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = Path(SEED).read_text()
+    start, end = text.index("\nmodel:\n"), text.index("# What the source document predicts")
+    path = tmp_path / "bare.yaml"
+    path.write_text(text[:start] + "\n" + text[end:])
+    assert "\nrun:" not in path.read_text() and "\nmodel:" not in path.read_text()
+    assert main(["run", str(path), "-r", "2", "--seed", "3", "--set", "model.closure=0.4", "--json", "--no-charts",
+                 "--out", str(tmp_path / "out")]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["replications"], summary["seed"]) == (2, 3)

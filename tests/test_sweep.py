@@ -175,3 +175,22 @@ def test_dask_sweep_survives_a_killed_worker(tmp_path: Path) -> None:
     assert not errors, errors
     assert killed_before_end, "the kill must land before the sweep ends"
     pd.testing.assert_frame_equal(table(tmp_path / "serial"), table(tmp_path / "dask"))
+
+
+def test_results_do_not_depend_on_chunk_size(tmp_path: Path) -> None:
+    spec = Sweep(design="grid", replications=3, seed=5, params=[parse_param("model.closure=0.3:0.7:4")])
+    run_sweep(plan(SEED, [], spec, chunk_runs=3), tmp_path / "small", "local", 1, None, False, charts=False)
+    run_sweep(plan(SEED, [], spec, chunk_runs=96), tmp_path / "large", "local", 1, None, False, charts=False)
+    pd.testing.assert_frame_equal(table(tmp_path / "small"), table(tmp_path / "large"))
+
+
+@pytest.mark.parametrize(("param", "says"), [
+    ("model.steps=40,60", "cannot be swept"),
+    ("events.framework_signed.at=2,40", "cannot be swept"),
+    ("nosuch.path=1,2", "no 'nosuch' in the scenario"),
+    ("model.lables.window=5,10", "every point failed"),
+])
+def test_sweeps_refuse_what_cannot_vary(param: str, says: str, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", str(SEED), "--param", param, "-r", "2", "-q", "--out", str(tmp_path / "o")]) == 2
+    assert says in capsys.readouterr().err

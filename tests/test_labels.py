@@ -1,0 +1,37 @@
+"""The label rules of docs/model.md, one row at a time, and which rule wins when several apply."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.analysis import label
+
+THR = {"gain": np.array([0.005]), "loss": np.array([0.025]), "posture": np.array([0.01]),
+       "parties": np.array([0.01]), "adversaries": np.array([0.01])}
+
+
+def one(valence: float, posture: float = 0.0, parties: float = 0.0, rivals: float = 0.0) -> str:
+    return str(label(*(np.array([[x]]) for x in (valence, posture, parties, rivals)), THR)[0, 0])
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    (dict(valence=0.02), "welcomes"),
+    (dict(valence=0.02, parties=0.05), "welcomes"),
+    (dict(valence=0.02, parties=-0.05), "hedges"),
+    (dict(valence=0.0, parties=0.05), "engages"),
+    (dict(valence=-0.01, parties=0.05), "engages"),  # a small loss is absorbed
+    (dict(valence=0.0, parties=-0.05), "opposes"),
+    (dict(valence=0.0, posture=0.05), "counterbalances"),
+    (dict(valence=0.0, posture=0.05, parties=0.05), "engages"),  # moving closer outranks arming when mixed
+    (dict(valence=-0.1), "hedges"),
+    (dict(valence=-0.1, parties=0.05, rivals=0.05), "hedges"),  # ties to both sides
+    (dict(valence=-0.1, parties=-0.05), "opposes"),
+    (dict(valence=-0.1, parties=-0.05, rivals=0.05), "counterbalances"),
+    (dict(valence=-0.1, posture=0.05), "counterbalances"),
+    (dict(valence=-0.1, posture=0.05, parties=0.05), "counterbalances"),  # arming outranks keeping ties
+    (dict(valence=0.0), "indifferent"),
+    (dict(valence=0.0, rivals=0.05), "indifferent"),  # toward rivals alone, nothing lost: no reaction
+])
+def test_label_rules(case: dict[str, float], expected: str) -> None:
+    assert one(**case) == expected
