@@ -51,8 +51,11 @@ def valid(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def groups_of(x: pd.Series, grid: bool, bins: int = 8) -> pd.Series:
-    """How points are grouped along a parameter: its values on a grid, quantile bins otherwise."""
-    return x if grid or x.nunique() <= bins else pd.qcut(x, q=bins, duplicates="drop")
+    """How points are grouped along a parameter: its values on a grid (up to 16 of them), quantile bins
+    otherwise, so that each group pools enough runs to have a modal label."""
+    if x.nunique() <= (16 if grid else bins):
+        return x
+    return pd.qcut(x, q=16 if grid else bins, duplicates="drop")
 
 
 def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int = 8) -> list[dict[str, Any]]:

@@ -40,7 +40,7 @@ def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
             k = int(np.argmax(share))
             image[row, col] = to_rgba(LABEL_COLOURS[LABELS[k]], alpha=0.35 + 0.65 * float(share[k]))
             text[row][col] = LABELS[k][:4]
-    fig, ax = plt.subplots(figsize=(max(7.0, 1.0 * len(centre) + 3), 0.38 * len(actors) + 2.2))
+    fig, ax = plt.subplots(figsize=(min(16.0, max(7.0, 0.8 * len(centre) + 3)), 0.38 * len(actors) + 2.2))
     ax.imshow(image, aspect="auto", interpolation="nearest")
     for row in range(len(actors)):
         for col in range(len(centre)):
