@@ -1,6 +1,6 @@
 """The small language of expectations: what a source predicts, in a form the model's output can be checked against.
 
-    JPN welcomes                              an actor's reaction label
+    FRA welcomes                              an actor's reaction label
     alignment FRA->DEU up                     direction of a measured change: up, down, not up, not down
     posture FRA up
     interest BRA.influence down

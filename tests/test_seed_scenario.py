@@ -64,8 +64,8 @@ def test_reversed_framework_removes_counterbalancing() -> None:
 
 
 def test_engine_names_no_country() -> None:
-    words = re.compile(r"\b(china|india|pakistan|russia)\b", re.IGNORECASE)
-    codes = re.compile(r"\b(CHN|IND|PAK|RUS|USA)\b")
+    words = re.compile(r"\b(china|chinese|india|indian|pakistan|russia|japan|australia)\b", re.IGNORECASE)
+    codes = re.compile(r"\b(CHN|IND|PAK|RUS|USA|JPN|AUS)\b")
     for path in (ROOT / "sim").rglob("*.py"):
         text = path.read_text()
         assert not words.search(text), path
