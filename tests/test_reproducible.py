@@ -21,6 +21,9 @@ def test_mesa_model_equals_batch_engine(seed_scenario: Scenario) -> None:
         assert np.array_equal(model.state.posture[0], batch.posture[1, -1])
     frame = model.datacollector.get_agent_vars_dataframe()
     assert len(frame) == (params.steps + 1) * params.n
+    # the whole path, not only where it ends: every month's posture of every agent (the twin's, last run above)
+    postures = frame["posture"].to_numpy().reshape(params.steps + 1, params.n)
+    assert np.array_equal(postures, batch.posture[1])
 
 
 def test_a_run_does_not_depend_on_its_batch(seed_scenario: Scenario) -> None:
