@@ -318,7 +318,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="seed of the design and of the runs")
     p.add_argument("--workers", "-w", type=int, help="processes or Dask workers (default: all cores)")
     p.add_argument("--executor", choices=["local", "dask"], default="local")
-    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    p.add_argument("--scheduler", help="Dask scheduler, e.g. tcp://scheduler-host:8786 (default: a local cluster)")
     p.add_argument("--out", help="output folder (default: reports/<scenario>/sweep-<timestamp>/)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
     p.add_argument("--chunk-runs", type=int, default=RUNS_PER_CHUNK, metavar="N",
