@@ -62,7 +62,7 @@ def mesa_vs_engine(replicates: int) -> dict[str, Any]:
     points = [_POINTS[k] for k in range(len(VALUES))]
     start = kernel.repeat(kernel.initial_state(stack(points)), replicates)
     keys = [(1, k, r, 0) for k in range(len(VALUES)) for r in range(replicates)]
-    batch = simulate(stack(points, repeat=replicates), keys, True, start=start, record_from=steps + 1)
+    batch = simulate(stack(points).repeat_each(replicates), keys, True, start=start, record_from=steps + 1)
     engine_s = time.perf_counter() - t0
 
     mesa_final = {(row["point"], row["rng"]): row["mean_posture"] for row in results if row["Step"] == steps}

@@ -61,7 +61,7 @@ def measure(
     The placebo for replicate r is the twin of replicate r+1: a run without events on other random numbers, so
     twin[r+1] - twin[r] is exactly the difference that chance alone makes. No extra runs are needed; with a single
     replicate there is no placebo and every threshold sits at its floor (one move)."""
-    w = min(rules.window, params.steps)
+    w = rules.months(params.steps)
     weights = params.weights[0] / stakes
     parties = tuple(sorted({i for e in params.events for i in e.parties}))
     d_align = window_mean(event.alignment - twin.alignment, w)

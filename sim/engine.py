@@ -20,13 +20,13 @@ RunKey = tuple[int, int, int, int]  # (seed, point, replicate, stream); stream 0
 
 
 def run_generator(key: RunKey) -> np.random.Generator:
-    """The run's own stream. Its first draw seeds Mesa's stdlib `random` (mesa.Model does this with the `rng` it
-    is given), so the engine makes the same draw: both drivers then see the same numbers from step 1 on."""
-    gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(list(key))))
-    return gen
+    """The run's own stream of random numbers, a function of its key alone."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(list(key))))
 
 
 def skip_mesa_draw(gen: np.random.Generator) -> None:
+    """mesa.Model seeds its stdlib `random` with the first draw of the `rng` it is given; the engine makes the same
+    draw, so both drivers see the same numbers from step 1 on."""
     gen.integers(np.iinfo(np.int32).max)
 
 

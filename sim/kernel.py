@@ -200,13 +200,14 @@ def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[list[np.n
     """The interest gradients as K separate (B,N,N) and (B,N) arrays, in the order of INTERESTS: contiguous
     arrays, so that summing them with weights costs no strided passes."""
     n = p.n
+    off = 1.0 - np.eye(n)
     on_pos, on_neg = t["on_pos"], t["on_neg"]
     m, c, threat = t["m"], t["c"], t["threat"]
     h, press, conflict, denom = t["hostile"], t["press"], t["conflict"], t["denom"]
     dm_dp = p.power_exponent[:, None] * m / s.posture  # d m_i / d P_i
     gamma = p.backing[:, None]
 
-    # --- security: Sec_i = -sum_j log(1 + Theta_ij / C_ij); derivation in docs/model.md, "Security gradient"
+    # --- security: Sec_i = -sum_j log(1 + Theta_ij / C_ij) (docs/model.md, "Interests"); the chain rule below
     against, mutual = t["against"], t["mutual"]
     alpha = -1.0 / (c + threat)  # d s_ij / d Theta_ij
     beta = threat / (c * (c + threat))  # d s_ij / d C_ij
@@ -226,7 +227,6 @@ def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[list[np.n
     sec += gamma[:, :, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * (
         m[:, None, :] * (own @ np.swapaxes(against, 1, 2)) + m[:, :, None] * partner
     )
-    off = 1.0 - np.eye(n)
     ga_sec = sec * off
     # posture: i's power counts in its strength against everyone, and in its partners' strength
     gp_sec = dm_dp * (own.sum(axis=2) + gamma * (partner * mutual_t * off).sum(axis=2))
@@ -241,7 +241,6 @@ def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[list[np.n
     # --- influence: -sum_k weight_k floor / (floor + share_ik), share_ik = p_ik / D_ik
     weight, dilute, presence, share = t["weight"], t["dilute"], t["presence"], t["share"]
     floor = p.influence_floor[:, None, None]
-    off = 1.0 - np.eye(n)
     value = weight[:, None, :] * floor / (floor + share) ** 2 * off  # d I_i / d s_ik
     own = value * (dilute - presence) / dilute**2 * 0.5 * weight[:, :, None]  # via i's own presence in j
     allies = (value * presence / dilute**2) @ np.swapaxes(presence, 1, 2)  # via rho[i,j]: j stops crowding i

@@ -237,6 +237,10 @@ class LabelRules(Strict):
         default=0.025, ge=0.0, le=1.0, description="valence below minus this is a loss: small losses are absorbed"
     )
 
+    def months(self, steps: int) -> int:
+        """The window actually measured: never longer than the run."""
+        return min(self.window, steps)
+
 
 class ModelSettings(Strict):
     steps: int = Field(default=60, ge=1, le=600, description="months simulated")

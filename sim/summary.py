@@ -50,7 +50,7 @@ def build(result: Result) -> dict[str, Any]:
         "seed": result.seed,
         "replications": result.replications,
         "steps": p.steps,
-        "window": min(s.model.labels.window, p.steps),
+        "window": s.model.labels.months(p.steps),
         "parties": [p.codes[i] for i in r.parties],
         "events": [{"name": e.name, "at": e.at, "date": str(e.date) if e.date else None,
                     "parties": e.parties} for e in s.events],

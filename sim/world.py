@@ -101,9 +101,9 @@ class Params:
         return self._map(lambda x: np.broadcast_to(x, (batch, *x.shape[1:])))
 
 
-def stack(items: list[Params], repeat: int = 1) -> Params:
-    """Batch-of-one Params (the same scenario at different points) as one batch, each repeated `repeat` times
-    in a row: the layout of a sweep chunk, point-major, replicate-minor."""
+def stack(items: list[Params]) -> Params:
+    """Batch-of-one Params (the same scenario at different points) as one batch; `.repeat_each(r)` then gives
+    the layout of a sweep chunk, point-major, replicate-minor."""
     first = items[0]
 
     def timeline(p: Params) -> tuple:
@@ -113,7 +113,7 @@ def stack(items: list[Params], repeat: int = 1) -> Params:
         raise ValueError("points of a sweep must share actors, steps and the events' timeline")
 
     def cat(xs: list[np.ndarray]) -> np.ndarray:
-        return np.repeat(np.concatenate(xs, axis=0), repeat, axis=0)
+        return np.concatenate(xs, axis=0)
 
     changes = {f.name: cat([getattr(p, f.name) for p in items]) for f in fields(first)
                if isinstance(getattr(first, f.name), np.ndarray)}

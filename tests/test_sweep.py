@@ -48,7 +48,7 @@ def test_a_sweep_run_is_the_single_mesa_run(tmp_path: Path) -> None:
     compiled = [compile_scenario(scenario_at(job, values)) for _, values in points]
     start = kernel.repeat(kernel.initial_state(stack(compiled)), job.replications)
     keys = [(job.seed, point, r, 0) for point, _ in points for r in range(job.replications)]
-    batch = simulate(stack(compiled, repeat=job.replications), keys, True, start=start)
+    batch = simulate(stack(compiled).repeat_each(job.replications), keys, True, start=start)
     k = 5  # point index 2, replicate 1
     model = ReactionModel(compiled[2], keys[k], with_events=True)
     while model.running:

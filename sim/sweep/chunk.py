@@ -72,10 +72,10 @@ def _failed(job: Job, point: int, values: tuple[float, ...], error: str) -> list
 def _simulate(job: Job, good: list[Good]) -> list[dict[str, Any]]:
     reps = job.replications
     per_point = stack([g[3] for g in good])
-    params = stack([g[3] for g in good], repeat=reps)
+    params = per_point.repeat_each(reps)
     start = kernel.repeat(kernel.initial_state(per_point), reps)
     keys = [(job.seed, g[0], r, 0) for g in good for r in range(reps)]
-    first = min(p.steps + 1 - min(g[2].model.labels.window, p.steps) for g in good for p in [g[3]])
+    first = params.steps + 1 - max(g[2].model.labels.months(params.steps) for g in good)
     with np.errstate(all="ignore"):
         event = simulate(params, keys, True, start=start, record_from=first)
         twin = simulate(params, keys, False, start=start, record_from=first)
@@ -98,7 +98,7 @@ def _slice(t: Trajectory, sl: slice) -> Trajectory:
 def _rows(job: Job, point: int, values: tuple[float, ...], rules: LabelRules, params: Params, stakes: np.ndarray,
           event: Trajectory, twin: Trajectory) -> list[dict[str, Any]]:
     r = measure(params, stakes, event, twin, rules)
-    window = min(rules.window, params.steps)
+    window = rules.months(params.steps)
     levels_e, levels_t = outcome_levels(params, event, window), outcome_levels(params, twin, window)
     valence = r.valence.sum(axis=2)
     out = []
