@@ -17,6 +17,7 @@ from sim import kernel
 from sim.world import Params
 
 RunKey = tuple[int, int, int, int]  # (seed, point, replicate, stream); stream 0 is the run and its twin
+UNIFORMS_PER_BLOCK = 2**21  # 16 MiB of random numbers drawn ahead per batch
 
 
 def run_generator(key: RunKey) -> np.random.Generator:
@@ -68,12 +69,15 @@ def simulate(
     )
     _record(out, 0, state, p, record_from)
     events = p.events if with_events else ()
+    block = max(1, UNIFORMS_PER_BLOCK // (b * n * (n + 1)))
     for t in range(steps):
         for event in (e for e in events if e.at == t):
             before = kernel.interests(state, p)
             kernel.apply_event(state, event)
             out.valence += kernel.interests(state, p) - before
-        u = np.stack([g.random((n, n + 1)) for g in gens])
+        if t % block == 0:  # one draw per run per block of steps, not per step: the same stream, fewer calls
+            uniforms = np.stack([g.random((min(block, steps - t), n, n + 1)) for g in gens], axis=1)
+        u = uniforms[t % block]
         d_align, d_post = kernel.decide(state, p, u)
         kernel.apply_moves(state, d_align, d_post)
         _record(out, t + 1, state, p, record_from)

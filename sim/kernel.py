@@ -33,7 +33,14 @@ class State:
     stakes: np.ndarray | None = None  # (B,N,K) size of each actor's marginal stake in each interest at the start
     pull: np.ndarray | None = None  # (B,N,N) strength of the pull of each tie back to its anchor
     pull_p: np.ndarray | None = None  # (B,N)
-    committed: np.ndarray | None = None  # (B,N,N) friendly part of the anchor, cached: only events move it
+    # derived from the above and cached, because only events change them (apply_event clears them)
+    committed: np.ndarray | None = None  # (B,N,N) friendly part of the anchor, both ways: c+[j,k] + c+[k,j]
+    similar: np.ndarray | None = None  # (B,N,N) regime similarity
+    tech_gap: np.ndarray | None = None  # (B,N,N) how far j's technology is ahead of i's
+    proximity_t: np.ndarray | None = None  # (B,N,N) proximity transposed, contiguous
+    steady: np.ndarray | None = None  # (B,N,N) the utility gradient of interests that do not depend on the state
+    baseline: np.ndarray | None = None  # (B,N,N) grad0 less the reciprocity term of the anchor
+    pull_losing: np.ndarray | None = None  # (B,N,N) the pull on a friendship that weakens (loss aversion)
 
     def copy(self) -> State:
         return State(**{f.name: None if getattr(self, f.name) is None else getattr(self, f.name).copy()
@@ -109,45 +116,78 @@ def repeat(state: State, m: int) -> State:
 
 
 SMOOTH = 0.1  # width of the soft kink between friendship and hostility
+DERIVED = ("committed", "similar", "tech_gap", "proximity_t", "steady", "baseline", "pull_losing")
 
 
-def _parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _zero_diagonal(x: np.ndarray) -> np.ndarray:
+    """Set x[b, i, i] = 0 in place (x contiguous): cheaper than multiplying by 1 - I."""
+    n = x.shape[-1]
+    x.reshape(x.shape[0], n * n)[:, :: n + 1] = 0.0
+    return x
+
+
+def _parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Friendly and hostile parts of alignment, a = pos - neg, smoothed at 0 so that a pair at 0 has no kink
-    (a kink there breaks the calibration: the pull on one side of it would not be cancelled)."""
-    off = 1.0 - np.eye(a.shape[-1])
-    pos = SMOOTH * np.logaddexp(0.0, a / SMOOTH) * off
-    return pos, (pos - a) * off
+    (a kink there breaks the calibration: the pull on one side of it would not be cancelled); and their slopes,
+    d pos / d a and -d neg / d a. pos is a softplus, its slope a logistic; both come from one exponential of
+    -|a|, which never overflows."""
+    e = np.exp(np.abs(a) * (-1.0 / SMOOTH))
+    pos = _zero_diagonal(np.maximum(a, 0.0) + SMOOTH * np.log1p(e))
+    up = _zero_diagonal(np.where(a >= 0.0, 1.0, e) / (1.0 + e))
+    return pos, _zero_diagonal(pos - a), up, _zero_diagonal(1.0 - up)
 
 
-def _slopes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """d pos / d a and -d neg / d a."""
-    off = 1.0 - np.eye(a.shape[-1])
-    up = 0.5 * (1.0 + np.tanh(0.5 * a / SMOOTH))  # logistic, written so it never overflows
-    return up * off, (1.0 - up) * off
+def _derived(s: State, p: Params, name: str) -> np.ndarray:
+    """A derived array of the state, computed once and kept until an event changes the state."""
+    value = getattr(s, name)
+    if value is None:
+        if name == "committed":
+            value = _parts(s.anchor)[0]
+            value = value + np.swapaxes(value, 1, 2)
+        elif name == "similar":
+            value = 1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :])
+        elif name == "proximity_t":
+            value = np.ascontiguousarray(np.broadcast_to(np.swapaxes(p.proximity, 1, 2), s.alignment.shape))
+        elif name == "tech_gap":
+            value = np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0)
+        elif name == "baseline":
+            assert s.grad0 is not None
+            value = s.grad0 - p.reciprocity[:, None, None] * (s.anchor - np.swapaxes(s.anchor, 1, 2))
+        elif name == "pull_losing":
+            assert s.pull is not None
+            value = s.pull * np.where(s.anchor > 0.0, p.loss_aversion[:, None, None], 1.0)
+        else:
+            assert s.stakes is not None
+            w = p.weights / s.stakes
+            value = 0.5 * s.trade * w[:, :, ECO, None] + _derived(s, p, "similar") * (
+                0.5 / (p.n - 1) * w[:, :, VAL, None])
+            _zero_diagonal(value)
+        setattr(s, name, value)
+    return value
 
 
 def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     """Intermediate quantities shared by the interests and their gradients."""
-    pos, neg = _parts(s.alignment)
-    on_pos, on_neg = _slopes(s.alignment)
+    pos, neg, on_pos, on_neg = _parts(s.alignment)
     # military power: spending share x effort, with diminishing returns (projected power grows less than budgets)
     m = (p.mil_share * s.posture * s.capability) ** p.power_exponent[:, None]
     power = 0.5 * (m + p.gdp_share)  # military and economic weight
-    mutual = pos * np.swapaxes(pos, 1, 2)  # an alliance needs both sides: a+[i,k] a+[k,i]
-    n = s.alignment.shape[-1]
+    pos_t = np.ascontiguousarray(np.swapaxes(pos, 1, 2))  # transposed once: strided passes cost twice as much
+    mutual = pos * pos_t  # an alliance needs both sides: a+[i,k] a+[k,i] (exactly symmetric)
     # how much k helps against j: 1 if k is hostile to j, 1/2 if neutral, 0 if allied (and never against itself)
-    against = 0.5 * (1.0 - s.alignment) * (1.0 - np.eye(n))
+    against = _zero_diagonal(0.5 * (1.0 - s.alignment))
     # C[i,j]: i's strength against j = own power + partners' power, each as far as it stands against j
     c = m[:, :, None] + p.backing[:, None, None] * ((mutual * m[:, None, :]) @ against)
-    hostile = np.swapaxes(neg, 1, 2) * p.proximity  # h[i,j] = j's hostility toward i x proximity
+    hostile_t = neg * _derived(s, p, "proximity_t")  # h[j,i]: i's hostility toward j x proximity
+    hostile = np.ascontiguousarray(np.swapaxes(hostile_t, 1, 2))  # h[i,j] = j's hostility toward i x proximity
     press = hostile * np.swapaxes(c, 1, 2)  # pi[i,j] = h[i,j] C[j,i], the pressure i feels from j
     conflict = press + np.swapaxes(press, 1, 2)
     denom = conflict.sum(axis=2) + EPS  # K_j: all the conflict j is in
-    threat = press * conflict / denom[:, None, :]  # Theta[i,j]: j's pressure, as far as j's focus is on i
+    focus = conflict / denom[:, None, :]  # R[i,j]: the share of j's conflicts that is with i
+    threat = press * focus  # Theta[i,j]: j's pressure, as far as j's focus is on i
     # influence: i's presence in k = their mutual engagement x i's weight + arms i supplies to k;
     # i's share of k counts only rivals' presence against it (an ally's presence is not a loss)
     weight = 0.5 * (p.mil_share * s.capability + p.gdp_share)
-    pos_t = np.swapaxes(pos, 1, 2)
     presence = 0.5 * (pos + pos_t) * weight[:, :, None] + np.swapaxes(s.arms, 1, 2)
     rival = (1.0 - mutual) ** 2  # rho[i,l]: a close ally barely crowds, a rival fully
     crowd = rival @ presence - presence  # sum over l != i of rho[i,l] p[l,k] (rho[i,i] is exactly 1)
@@ -156,12 +196,10 @@ def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
     # autonomy: concentration of i's commitments, weighted by partners' power
     commit = pos * power[:, None, :]
     ctot = commit.sum(axis=2) + EPS
-    gap = np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0)
-    sim = 1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :])
-    return dict(pos=pos, neg=neg, on_pos=on_pos, on_neg=on_neg, mutual=mutual, m=m, power=power, c=c,
-                against=against, hostile=hostile,
-                press=press, conflict=conflict, denom=denom, threat=threat, presence=presence, weight=weight,
-                dilute=dilute, share=share, commit=commit, ctot=ctot, gap=gap, sim=sim)
+    return dict(pos=pos, pos_t=pos_t, neg=neg, on_pos=on_pos, on_neg=on_neg, mutual=mutual, m=m, power=power,
+                c=c, against=against, hostile=hostile, hostile_t=hostile_t, press=press, denom=denom, focus=focus,
+                threat=threat, presence=presence, weight=weight, dilute=dilute, share=share, commit=commit, ctot=ctot,
+                gap=_derived(s, p, "tech_gap"), sim=_derived(s, p, "similar"))
 
 
 def _arms_volume(s: State, p: Params) -> np.ndarray:
@@ -192,109 +230,101 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
 
     Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
     (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
-    ga, gp = _gradients(s, p, _terms(s, p))
-    return np.stack(ga, axis=-1), np.stack([np.broadcast_to(x, s.posture.shape) for x in gp], axis=-1)
+    ga, gp_sec = _gradients(s, p, _terms(s, p))
+    ga[ECO] = 0.5 * s.trade  # economy: trade grows with alignment
+    ga[VAL] = _derived(s, p, "similar") * (0.5 / (p.n - 1))  # values: alignment with similar regimes
+    gp = [gp_sec, -p.posture_cost[:, None] * p.burden]  # posture costs a share of GDP
+    return (np.stack([_zero_diagonal(ga[k]) for k in range(K)], axis=-1),
+            np.stack([np.broadcast_to(gp[k] if k < len(gp) else 0.0, s.posture.shape) for k in range(K)], axis=-1))
 
 
-def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The interest gradients as K separate (B,N,N) and (B,N) arrays, in the order of INTERESTS: contiguous
-    arrays, so that summing them with weights costs no strided passes."""
-    n = p.n
-    off = 1.0 - np.eye(n)
-    on_pos, on_neg = t["on_pos"], t["on_neg"]
+def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[dict[int, np.ndarray], np.ndarray]:
+    """The gradients of the interests that depend on the state, keyed by interest (diagonals are left as they
+    fall: no actor moves toward itself), and the posture gradient of security."""
+    on_pos, on_neg, pos_t = t["on_pos"], t["on_neg"], t["pos_t"]
     m, c, threat = t["m"], t["c"], t["threat"]
-    h, press, conflict, denom = t["hostile"], t["press"], t["conflict"], t["denom"]
+    h, press, denom = t["hostile"], t["press"], t["denom"]
     dm_dp = p.power_exponent[:, None] * m / s.posture  # d m_i / d P_i
     gamma = p.backing[:, None]
 
     # --- security: Sec_i = -sum_j log(1 + Theta_ij / C_ij) (docs/model.md, "Interests"); the chain rule below
     against, mutual = t["against"], t["mutual"]
     alpha = -1.0 / (c + threat)  # d s_ij / d Theta_ij
-    beta = threat / (c * (c + threat))  # d s_ij / d C_ij
-    ar = alpha * press * conflict / denom[:, None, :] ** 2  # alpha_ij R_ij
+    beta = alpha * threat / c * -1.0  # d s_ij / d C_ij
     # d S_i / d pi[x,y] is -ar[i,x] - ar[i,y], plus d2[i,x] where y == i (and a term where x == i that no
     # contraction below reaches); every sum over the N^3 tensor is written as a matrix product
     d2 = alpha * press / denom[:, None, :]
-    h_t, mutual_t = np.swapaxes(h, 1, 2), np.swapaxes(mutual, 1, 2)
-    own = (d2 - ar) * h_t + beta  # Q[i,i,j] = d S_i / d C[i,j], directly and through the pressure on j
+    ar = d2 * t["focus"]  # alpha_ij R_ij
+    ndd = ar - d2
+    h_t = t["hostile_t"]
+    own = beta - ndd * h_t  # Q[i,i,j] = d S_i / d C[i,j], directly and through the pressure on j
     # (a) i's hostility toward b raises the pressure b feels from i: pi[b,i] = h[b,i] C[i,b]
-    sec = (d2 - ar) * (-on_neg) * np.swapaxes(p.proximity, 1, 2) * c
+    sec = ndd * on_neg * _derived(s, p, "proximity_t") * c
     # (b) i's stance toward b sets how far i helps its partners k against b: C[k,b] moves by -gamma M[k,i] m_i / 2
-    helps = -ar * np.swapaxes(h @ mutual, 1, 2) - (ar * mutual_t) @ h_t  # sum_k Q[i,k,b] M[k,i]
-    sec += -0.5 * gamma[:, :, None] * m[:, :, None] * helps
+    # (M is symmetric, so (h M)^T = M h^T)
+    helps = ar * (mutual @ h_t) + (ar * mutual) @ h_t  # -sum_k Q[i,k,b] M[k,i]
+    sec += (0.5 * gamma * m)[:, :, None] * helps
     # (c) i's friendship with b makes the alliance: C[i,j] gains gamma M[i,b] m_b against[b,j], C[b,j] likewise
     partner = -((ar * against) @ h) - ar * (against @ h)  # sum_j Q[i,b,j] against[i,j]
-    sec += gamma[:, :, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * (
+    sec += gamma[:, :, None] * on_pos * pos_t * (
         m[:, None, :] * (own @ np.swapaxes(against, 1, 2)) + m[:, :, None] * partner
     )
-    ga_sec = sec * off
     # posture: i's power counts in its strength against everyone, and in its partners' strength
-    gp_sec = dm_dp * (own.sum(axis=2) + gamma * (partner * mutual_t * off).sum(axis=2))
-
-    # --- economy: trade grows with alignment; posture costs a share of GDP
-    ga_eco = 0.5 * s.trade
-    gp_eco = -p.posture_cost[:, None] * p.burden
+    gp_sec = dm_dp * (own.sum(axis=2) + gamma * (partner * mutual).sum(axis=2))
 
     # --- technology: access through mutual alignment with more advanced partners
-    ga_tec = p.spillover[:, None, None] * on_pos * np.swapaxes(t["pos"], 1, 2) * t["gap"]
+    ga_tec = p.spillover[:, None, None] * on_pos * pos_t * t["gap"]
 
     # --- influence: -sum_k weight_k floor / (floor + share_ik), share_ik = p_ik / D_ik
     weight, dilute, presence, share = t["weight"], t["dilute"], t["presence"], t["share"]
     floor = p.influence_floor[:, None, None]
-    value = weight[:, None, :] * floor / (floor + share) ** 2 * off  # d I_i / d s_ik
-    own = value * (dilute - presence) / dilute**2 * 0.5 * weight[:, :, None]  # via i's own presence in j
-    allies = (value * presence / dilute**2) @ np.swapaxes(presence, 1, 2)  # via rho[i,j]: j stops crowding i
-    drho = 2.0 * (1.0 - t["mutual"]) * np.swapaxes(t["pos"], 1, 2)  # -d rho[i,j] / d a+[i,j]
-    ga_inf = on_pos * (own + drho * allies) * off
+    value = _zero_diagonal(weight[:, None, :] * floor / (floor + share) ** 2)  # d I_i / d s_ik
+    per_dilute = value / dilute**2
+    own = per_dilute * (dilute - presence) * (0.5 * weight[:, :, None])  # via i's own presence in j
+    allies = (per_dilute * presence) @ np.swapaxes(presence, 1, 2)  # via rho[i,j]: j stops crowding i
+    drho = 2.0 * (1.0 - mutual) * pos_t  # -d rho[i,j] / d a+[i,j]
+    ga_inf = on_pos * (own + drho * allies)
 
     # --- autonomy: -sum_k (commitment share to k)^2
     y, ytot = t["commit"], t["ctot"]
     sumsq = (y**2).sum(axis=2)
-    ga_aut = on_pos * t["power"][:, None, :] * (2.0 / ytot**2)[:, :, None] * (
-        (sumsq / ytot)[:, :, None] - y)
-
-    # --- values: alignment with similar regimes
-    ga_val = t["sim"] * 0.5 / (n - 1) * off
-    zero = np.zeros(1)
-    return [ga_sec, ga_eco, ga_tec, ga_inf, ga_aut, ga_val], [gp_sec, gp_eco, zero, zero, zero, zero]
+    ga_aut = on_pos * t["power"][:, None, :] * (2.0 / ytot**2)[:, :, None] * ((sumsq / ytot)[:, :, None] - y)
+    return {SEC: sec, TEC: ga_tec, INF: ga_inf, AUT: ga_aut}, gp_sec
 
 
 def utility_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted sum of interest gradients, each interest measured in units of its own starting stake."""
+    """Weighted sum of interest gradients, each interest measured in units of its own starting stake. The
+    interests whose gradients the state does not move (economy, values) come summed from the cache."""
     assert s.stakes is not None
     t = _terms(s, p)
-    ga, gp = _gradients(s, p, t)
+    ga, gp_sec = _gradients(s, p, t)
     w = p.weights / s.stakes
     total_a = _closure_gradient(s, p, t)
-    total_p = np.zeros_like(s.posture)
-    for k in range(K):
-        total_a = total_a + ga[k] * w[:, :, k, None]
-        total_p = total_p + gp[k] * w[:, :, k]
-    return total_a, total_p
+    total_a += _derived(s, p, "steady")
+    for k, g in ga.items():
+        total_a += g * w[:, :, k, None]
+    total_p = gp_sec * w[:, :, SEC] - p.posture_cost[:, None] * p.burden * w[:, :, ECO]
+    return _zero_diagonal(total_a), total_p
 
 
 def _closure_gradient(s: State, p: Params, t: dict[str, np.ndarray]) -> np.ndarray:
     """Triadic closure: i values ties with its partners' committed partners, sum_jk a+[i,j] a+[i,k] c+[j,k],
     where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
     coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
-    pos = t["pos"]
-    if s.committed is None:
-        s.committed = _parts(s.anchor)[0]
-    pull = pos @ s.committed + pos @ np.swapaxes(s.committed, 1, 2)
-    return p.closure[:, None, None] * t["on_pos"] * pull
+    return p.closure[:, None, None] * t["on_pos"] * (t["pos"] @ _derived(s, p, "committed"))
 
 
 def pressures(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     """The calibrated marginal utility of moving toward each partner and of raising posture."""
     ga, gp = utility_gradients(s, p)
-    assert s.grad0 is not None and s.gradp0 is not None and s.pull is not None and s.pull_p is not None
+    assert s.gradp0 is not None and s.pull is not None and s.pull_p is not None
     # reciprocity: a one-sided relationship costs; matching the partner's stance is part of the equilibrium
-    gap = s.alignment - np.swapaxes(s.alignment, 1, 2)
-    gap0 = s.anchor - np.swapaxes(s.anchor, 1, 2)
+    # (the baseline holds the calibration term and the anchor's own imbalance)
+    ga -= _derived(s, p, "baseline")
+    ga -= p.reciprocity[:, None, None] * (s.alignment - np.swapaxes(s.alignment, 1, 2))
     # loss aversion: weakening an existing friendship is pulled back harder than strengthening it
-    losing = (s.alignment < s.anchor) & (s.anchor > 0.0)
-    pull = s.pull * np.where(losing, p.loss_aversion[:, None, None], 1.0)
-    ga = ga - s.grad0 - pull * (s.alignment - s.anchor) - p.reciprocity[:, None, None] * (gap - gap0)
+    drift = s.alignment - s.anchor
+    ga -= np.where(drift < 0.0, _derived(s, p, "pull_losing"), s.pull) * drift
     gp = gp - s.gradp0 - s.pull_p * (s.posture - p.posture0)
     return ga, gp
 
@@ -303,13 +333,11 @@ def choose(gain: np.ndarray, step: np.ndarray, rationality: np.ndarray, u: np.nd
     """Logit choice among away / hold / toward (-step, 0, +step), picked with uniform numbers `u`.
 
     Elementwise, so an agent choosing its own row gets bit-for-bit what the batch computes for it."""
-    x = np.clip(rationality * step * gain, -50.0, 50.0)
-    up = np.exp(x)
-    down = 1.0 / up
-    total = up + 1.0 + down
-    p_down = down / total
-    p_hold = 1.0 / total
-    return np.where(u < p_down, -step, np.where(u < p_down + p_hold, 0.0, step))
+    # with e = exp(rationality * step * gain): P(away) = 1 / (1 + e + e^2), P(away or hold) = (1 + e) / (1 + e + e^2)
+    e = np.exp(np.clip(gain * (rationality * step), -50.0, 50.0))
+    hold = 1.0 + e
+    q = u * (hold * e + 1.0)
+    return ((q >= 1.0).astype(float) + (q >= hold) - 1.0) * step
 
 
 def decide(s: State, p: Params, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -318,8 +346,7 @@ def decide(s: State, p: Params, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lam = p.rationality[:, None, None]
     d_align = choose(ga, p.alignment_step[:, None, None], lam, u[..., :-1])
     d_post = choose(gp, p.posture_step[:, None], lam[..., 0], u[..., -1])
-    d_align = d_align * (1.0 - np.eye(p.n))
-    return d_align, d_post
+    return _zero_diagonal(d_align), d_post
 
 
 def apply_moves(s: State, d_align: np.ndarray, d_post: np.ndarray) -> None:
@@ -329,6 +356,8 @@ def apply_moves(s: State, d_align: np.ndarray, d_post: np.ndarray) -> None:
 
 def apply_event(s: State, event: Event) -> None:
     """An event changes the state between its parties only; the schema guarantees no one else is named."""
+    for name in DERIVED:
+        setattr(s, name, None)
     for e in event.effects:
         amt = e.amount
         if e.kind == "alignment":
@@ -336,7 +365,6 @@ def apply_event(s: State, event: Event) -> None:
             for a, b in pairs:
                 s.alignment[:, a, b] = np.clip(s.alignment[:, a, b] + amt, -1.0, 1.0)
                 s.anchor[:, a, b] = np.clip(s.anchor[:, a, b] + amt, -1.0, 1.0)
-            s.committed = None
         elif e.kind == "capability":
             s.capability[:, e.i] *= amt
         elif e.kind == "technology":
