@@ -64,7 +64,7 @@ def simulate(
     out = Trajectory(
         alignment=np.empty((b, steps + 1, n, n)),
         posture=np.empty((b, steps + 1, n)),
-        interests=np.empty((b, steps + 1, n, kernel.K)),
+        interests=np.zeros((b, steps + 1, n, kernel.K)),
         valence=np.zeros((b, n, kernel.K)),
     )
     _record(out, 0, state, p, record_from)
@@ -76,8 +76,10 @@ def simulate(
             kernel.apply_event(state, event)
             out.valence += kernel.interests(state, p) - before
         if t % block == 0:  # one draw per run per block of steps, not per step: the same stream, fewer calls
-            uniforms = np.stack([g.random((min(block, steps - t), n, n + 1)) for g in gens], axis=1)
-        u = uniforms[t % block]
+            uniforms = np.empty((b, min(block, steps - t), n, n + 1))
+            for g, run in zip(gens, uniforms, strict=True):
+                g.random(out=run)
+        u = uniforms[:, t % block]
         d_align, d_post = kernel.decide(state, p, u)
         kernel.apply_moves(state, d_align, d_post)
         _record(out, t + 1, state, p, record_from)
@@ -89,4 +91,5 @@ def simulate(
 def _record(out: Trajectory, t: int, state: kernel.State, p: Params, record_from: int) -> None:
     out.alignment[:, t] = state.alignment
     out.posture[:, t] = state.posture
-    out.interests[:, t] = kernel.interests(state, p) if t >= record_from else 0.0
+    if t >= record_from:  # before, the zeros it was allocated with
+        out.interests[:, t] = kernel.interests(state, p)
