@@ -3,9 +3,10 @@
     uv run python benchmarks/bench_sweep.py [--json] [--quick]
 
 1. The same small sweep of the seed scenario (4 points x 24 replicates, with events, 60 months: the 96 runs of one
-   sweep chunk) through `mesa.batch_run` over the Mesa model (one process) and through the batch engine (one
-   process, one batch, as a sweep chunk runs them). Both include their calibration. The final states must agree
-   to the last bit; prints run-steps per second for each and their ratio (per core).
+   sweep chunk) through `mesa.batch_run` over the Mesa model and through the batch engine, in one process. The
+   engine runs them as one batch, recording interests over the measured window as a sweep chunk does; the Mesa
+   model records every agent's utility every step. Both include their calibration. The final states must agree
+   to the last bit; prints run-steps per second for each and their ratio (per core), medians of --repeats.
 2. Time and peak memory of a whole sweep (chunks streamed to parquet, summaries; charts, a fixed one-off cost,
    left out) at 1x and 10x its size.
 3. Time per run-step and peak memory of the engine at 18, 60 and 200 actors on a generated scenario.
@@ -48,37 +49,46 @@ class SweptModel(ReactionModel):
         super().__init__(_POINTS[point], key=(1, point, int(rng), 0), with_events=True)
 
 
-def mesa_vs_engine(replicates: int) -> dict[str, Any]:
+def mesa_vs_engine(replicates: int, repeats: int) -> dict[str, Any]:
+    """Times both paths `repeats` times, in turn (so that a drift in the machine's speed hits both), and reports
+    the medians; the ratio is the median of the per-repeat ratios."""
     for k, v in enumerate(VALUES):
         _POINTS[k] = compile_scenario(load_scenario(SEED, [f"model.reciprocity={v}"]))
     steps = _POINTS[0].steps
     runs = len(VALUES) * replicates
+    window = load_scenario(SEED).model.labels.months(steps)  # a sweep records interests over the measured window
     SweptModel(0, 0).run_for(2)  # warm both paths up (imports, allocator), outside the timing
     simulate(_POINTS[0], [(0, 0, 0, 0)], True)
 
-    t0 = time.perf_counter()
-    results = mesa.batch_run(SweptModel, parameters={"point": list(range(len(VALUES)))},
-                             rng=list(range(replicates)), max_steps=steps, number_processes=1,
-                             data_collection_period=-1, display_progress=False)
-    mesa_s = time.perf_counter() - t0
+    def through_mesa() -> dict[tuple[int, int], float]:
+        results = mesa.batch_run(SweptModel, parameters={"point": list(range(len(VALUES)))},
+                                 rng=list(range(replicates)), max_steps=steps, number_processes=1,
+                                 data_collection_period=-1, display_progress=False)
+        return {(row["point"], row["rng"]): row["mean_posture"] for row in results if row["Step"] == steps}
 
-    t0 = time.perf_counter()
-    points = [_POINTS[k] for k in range(len(VALUES))]
-    start = kernel.repeat(kernel.initial_state(stack(points)), replicates)
-    keys = [(1, k, r, 0) for k in range(len(VALUES)) for r in range(replicates)]
-    batch = simulate(stack(points).repeat_each(replicates), keys, True, start=start, record_from=steps + 1)
-    engine_s = time.perf_counter() - t0
+    def through_engine() -> dict[tuple[int, int], float]:
+        points = stack([_POINTS[k] for k in range(len(VALUES))])
+        start = kernel.repeat(kernel.initial_state(points), replicates)
+        keys = [(1, k, r, 0) for k in range(len(VALUES)) for r in range(replicates)]
+        batch = simulate(points.repeat_each(replicates), keys, True, start=start, record_from=steps + 1 - window)
+        return {(k, r): float(batch.posture[k * replicates + r, -1].mean())
+                for k in range(len(VALUES)) for r in range(replicates)}
 
-    mesa_final = {(row["point"], row["rng"]): row["mean_posture"] for row in results if row["Step"] == steps}
-    engine_final = {(k, r): float(batch.posture[k * replicates + r, -1].mean())
-                    for k in range(len(VALUES)) for r in range(replicates)}
-    agree = len(mesa_final) == runs and all(mesa_final[key] == engine_final[key] for key in engine_final)
+    mesa_s, engine_s, agree = [], [], True
+    for _ in range(repeats):
+        for f, times in ((through_mesa, mesa_s), (through_engine, engine_s)):
+            t0 = time.perf_counter()
+            final = f()
+            times.append(time.perf_counter() - t0)
+            if f is through_mesa:
+                mesa_final = final
+        agree = agree and len(mesa_final) == runs and mesa_final == final
     return {
-        "runs": runs, "steps": steps, "identical": agree,
-        "mesa_seconds": mesa_s, "engine_seconds": engine_s,
-        "mesa_run_steps_per_s": runs * steps / mesa_s,
-        "engine_run_steps_per_s": runs * steps / engine_s,
-        "ratio": mesa_s / engine_s,
+        "runs": runs, "steps": steps, "repeats": repeats, "identical": agree,
+        "mesa_seconds": float(np.median(mesa_s)), "engine_seconds": float(np.median(engine_s)),
+        "mesa_run_steps_per_s": runs * steps / float(np.median(mesa_s)),
+        "engine_run_steps_per_s": runs * steps / float(np.median(engine_s)),
+        "ratio": float(np.median(np.array(mesa_s) / np.array(engine_s))),
     }
 
 
@@ -158,14 +168,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke test, not a measurement)")
+    ap.add_argument("--repeats", type=int, default=3, help="times each path is timed; medians are reported")
     args = ap.parse_args()
-    result = mesa_vs_engine(replicates=2 if args.quick else RUNS_PER_CHUNK // len(VALUES))
+    result = mesa_vs_engine(replicates=2 if args.quick else RUNS_PER_CHUNK // len(VALUES),
+                            repeats=1 if args.quick else args.repeats)
     result["sweep_scaling"] = sweep_scaling(points=2 if args.quick else 8)
     result["actor_scaling"] = actor_scaling((18, 60) if args.quick else (18, 60, 200))
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"same {result['runs']} runs x {result['steps']} steps, identical final states: {result['identical']}")
+    print(f"same {result['runs']} runs x {result['steps']} steps, identical final states: {result['identical']} "
+          f"(medians of {result['repeats']})")
     print(f"  mesa.batch_run  {result['mesa_run_steps_per_s']:10.0f} run-steps/s  ({result['mesa_seconds']:.2f} s)")
     print(f"  geosim engine   {result['engine_run_steps_per_s']:10.0f} run-steps/s  ({result['engine_seconds']:.2f} s)")
     print(f"  ratio (per core): {result['ratio']:.1f}x")

@@ -67,29 +67,33 @@ def simulate(
         interests=np.zeros((b, steps + 1, n, kernel.K)),
         valence=np.zeros((b, n, kernel.K)),
     )
-    _record(out, 0, state, p, record_from)
+    terms = _record(out, 0, state, p, record_from)  # the terms of the current state, when already computed
     events = p.events if with_events else ()
     block = max(1, UNIFORMS_PER_BLOCK // (b * n * (n + 1)))
     for t in range(steps):
         for event in (e for e in events if e.at == t):
-            before = kernel.interests(state, p)
+            before = kernel.interests(state, p, terms)
             kernel.apply_event(state, event)
-            out.valence += kernel.interests(state, p) - before
+            terms = kernel.terms(state, p)
+            out.valence += kernel.interests(state, p, terms) - before
         if t % block == 0:  # one draw per run per block of steps, not per step: the same stream, fewer calls
             uniforms = np.empty((b, min(block, steps - t), n, n + 1))
             for g, run in zip(gens, uniforms, strict=True):
                 g.random(out=run)
         u = uniforms[:, t % block]
-        d_align, d_post = kernel.decide(state, p, u)
+        d_align, d_post = kernel.decide(state, p, u, terms)
         kernel.apply_moves(state, d_align, d_post)
-        _record(out, t + 1, state, p, record_from)
+        terms = _record(out, t + 1, state, p, record_from)
         if progress is not None:
             progress(b)
     return out
 
 
-def _record(out: Trajectory, t: int, state: kernel.State, p: Params, record_from: int) -> None:
+def _record(out: Trajectory, t: int, state: kernel.State, p: Params, record_from: int) -> kernel.Terms | None:
     out.alignment[:, t] = state.alignment
     out.posture[:, t] = state.posture
-    if t >= record_from:  # before, the zeros it was allocated with
-        out.interests[:, t] = kernel.interests(state, p)
+    if t < record_from:  # before, the zeros it was allocated with
+        return None
+    terms = kernel.terms(state, p)
+    out.interests[:, t] = kernel.interests(state, p, terms)
+    return terms

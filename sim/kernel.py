@@ -166,8 +166,12 @@ def _derived(s: State, p: Params, name: str) -> np.ndarray:
     return value
 
 
-def _terms(s: State, p: Params) -> dict[str, np.ndarray]:
-    """Intermediate quantities shared by the interests and their gradients."""
+Terms = dict[str, np.ndarray]
+
+
+def terms(s: State, p: Params) -> Terms:
+    """Intermediate quantities shared by the interests and their gradients. The step after a recorded state
+    needs the same ones, so callers may compute them once and pass them to both."""
     pos, neg, on_pos, on_neg = _parts(s.alignment)
     # military power: spending share x effort, with diminishing returns (projected power grows less than budgets)
     m = (p.mil_share * s.posture * s.capability) ** p.power_exponent[:, None]
@@ -207,9 +211,9 @@ def _arms_volume(s: State, p: Params) -> np.ndarray:
     return p.import_share[:, None] * p.spending * grow
 
 
-def interests(s: State, p: Params) -> np.ndarray:
+def interests(s: State, p: Params, t: Terms | None = None) -> np.ndarray:
     """Each actor's value of each interest in state `s`: (B,N,K)."""
-    t = _terms(s, p)
+    t = terms(s, p) if t is None else t
     n = p.n
     off = 1.0 - np.eye(n)
     x = np.empty((*s.posture.shape, K))
@@ -230,7 +234,7 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
 
     Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
     (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
-    ga, gp_sec = _gradients(s, p, _terms(s, p))
+    ga, gp_sec = _gradients(s, p, terms(s, p))
     ga[ECO] = 0.5 * s.trade  # economy: trade grows with alignment
     ga[VAL] = _derived(s, p, "similar") * (0.5 / (p.n - 1))  # values: alignment with similar regimes
     gp = [gp_sec, -p.posture_cost[:, None] * p.burden]  # posture costs a share of GDP
@@ -238,7 +242,7 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
             np.stack([np.broadcast_to(gp[k] if k < len(gp) else 0.0, s.posture.shape) for k in range(K)], axis=-1))
 
 
-def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[dict[int, np.ndarray], np.ndarray]:
+def _gradients(s: State, p: Params, t: Terms) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """The gradients of the interests that depend on the state, keyed by interest (diagonals are left as they
     fall: no actor moves toward itself), and the posture gradient of security."""
     on_pos, on_neg, pos_t = t["on_pos"], t["on_neg"], t["pos_t"]
@@ -292,11 +296,11 @@ def _gradients(s: State, p: Params, t: dict[str, np.ndarray]) -> tuple[dict[int,
     return {SEC: sec, TEC: ga_tec, INF: ga_inf, AUT: ga_aut}, gp_sec
 
 
-def utility_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
+def utility_gradients(s: State, p: Params, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Weighted sum of interest gradients, each interest measured in units of its own starting stake. The
     interests whose gradients the state does not move (economy, values) come summed from the cache."""
     assert s.stakes is not None
-    t = _terms(s, p)
+    t = terms(s, p) if t is None else t
     ga, gp_sec = _gradients(s, p, t)
     w = p.weights / s.stakes
     total_a = _closure_gradient(s, p, t)
@@ -307,16 +311,16 @@ def utility_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     return _zero_diagonal(total_a), total_p
 
 
-def _closure_gradient(s: State, p: Params, t: dict[str, np.ndarray]) -> np.ndarray:
+def _closure_gradient(s: State, p: Params, t: Terms) -> np.ndarray:
     """Triadic closure: i values ties with its partners' committed partners, sum_jk a+[i,j] a+[i,k] c+[j,k],
     where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
     coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
     return p.closure[:, None, None] * t["on_pos"] * (t["pos"] @ _derived(s, p, "committed"))
 
 
-def pressures(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
+def pressures(s: State, p: Params, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The calibrated marginal utility of moving toward each partner and of raising posture."""
-    ga, gp = utility_gradients(s, p)
+    ga, gp = utility_gradients(s, p, t)
     assert s.gradp0 is not None and s.pull is not None and s.pull_p is not None
     # reciprocity: a one-sided relationship costs; matching the partner's stance is part of the equilibrium
     # (the baseline holds the calibration term and the anchor's own imbalance)
@@ -340,9 +344,9 @@ def choose(gain: np.ndarray, step: np.ndarray, rationality: np.ndarray, u: np.nd
     return ((q >= 1.0).astype(float) + (q >= hold) - 1.0) * step
 
 
-def decide(s: State, p: Params, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def decide(s: State, p: Params, u: np.ndarray, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
     """All actors' moves for one step; u is (B, N, N+1) uniforms: one per partner, the last for posture."""
-    ga, gp = pressures(s, p)
+    ga, gp = pressures(s, p, t)
     lam = p.rationality[:, None, None]
     d_align = choose(ga, p.alignment_step[:, None, None], lam, u[..., :-1])
     d_post = choose(gp, p.posture_step[:, None], lam[..., 0], u[..., -1])
