@@ -8,6 +8,7 @@ Notation: A[b, i, j] is i's alignment toward j in [-1, 1]; P[b, i] is i's postur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -33,7 +34,8 @@ class State:
     stakes: np.ndarray | None = None  # (B,N,K) size of each actor's marginal stake in each interest at the start
     pull: np.ndarray | None = None  # (B,N,N) strength of the pull of each tie back to its anchor
     pull_p: np.ndarray | None = None  # (B,N)
-    # derived from the above and cached, because only events change them (apply_event clears them)
+    # derived from the above (and the params the state runs with) and cached, because only events change them:
+    # apply_event clears them
     committed: np.ndarray | None = None  # (B,N,N) friendly part of the anchor, both ways: c+[j,k] + c+[k,j]
     similar: np.ndarray | None = None  # (B,N,N) regime similarity
     tech_gap: np.ndarray | None = None  # (B,N,N) how far j's technology is ahead of i's
@@ -116,7 +118,6 @@ def repeat(state: State, m: int) -> State:
 
 
 SMOOTH = 0.1  # width of the soft kink between friendship and hostility
-DERIVED = ("committed", "similar", "tech_gap", "proximity_t", "steady", "baseline", "pull_losing")
 
 
 def _zero_diagonal(x: np.ndarray) -> np.ndarray:
@@ -137,31 +138,51 @@ def _parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     return pos, _zero_diagonal(pos - a), up, _zero_diagonal(1.0 - up)
 
 
+def _both_ways(x: np.ndarray) -> np.ndarray:
+    return x + np.swapaxes(x, 1, 2)
+
+
+def _fixed_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The gradients that do not depend on alignment: economy (trade grows with alignment) and values
+    (alignment with similar regimes)."""
+    return 0.5 * s.trade, _derived(s, p, "similar") * (0.5 / (p.n - 1))
+
+
+def _steady(s: State, p: Params) -> np.ndarray:
+    assert s.stakes is not None
+    w = p.weights / s.stakes
+    eco, val = _fixed_gradients(s, p)
+    return _zero_diagonal(eco * w[:, :, ECO, None] + val * w[:, :, VAL, None])
+
+
+def _baseline(s: State, p: Params) -> np.ndarray:
+    assert s.grad0 is not None
+    return s.grad0 - p.reciprocity[:, None, None] * (s.anchor - np.swapaxes(s.anchor, 1, 2))
+
+
+def _pull_losing(s: State, p: Params) -> np.ndarray:
+    assert s.pull is not None
+    return s.pull * np.where(s.anchor > 0.0, p.loss_aversion[:, None, None], 1.0)
+
+
+_DERIVE: dict[str, Callable[[State, Params], np.ndarray]] = {
+    "committed": lambda s, p: _both_ways(_parts(s.anchor)[0]),
+    "similar": lambda s, p: 1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :]),
+    "tech_gap": lambda s, p: np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0),
+    "proximity_t": lambda s, p: np.ascontiguousarray(
+        np.broadcast_to(np.swapaxes(p.proximity, 1, 2), s.alignment.shape)),
+    "steady": _steady,
+    "baseline": _baseline,
+    "pull_losing": _pull_losing,
+}
+DERIVED = tuple(_DERIVE)
+
+
 def _derived(s: State, p: Params, name: str) -> np.ndarray:
     """A derived array of the state, computed once and kept until an event changes the state."""
     value = getattr(s, name)
     if value is None:
-        if name == "committed":
-            value = _parts(s.anchor)[0]
-            value = value + np.swapaxes(value, 1, 2)
-        elif name == "similar":
-            value = 1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :])
-        elif name == "proximity_t":
-            value = np.ascontiguousarray(np.broadcast_to(np.swapaxes(p.proximity, 1, 2), s.alignment.shape))
-        elif name == "tech_gap":
-            value = np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0)
-        elif name == "baseline":
-            assert s.grad0 is not None
-            value = s.grad0 - p.reciprocity[:, None, None] * (s.anchor - np.swapaxes(s.anchor, 1, 2))
-        elif name == "pull_losing":
-            assert s.pull is not None
-            value = s.pull * np.where(s.anchor > 0.0, p.loss_aversion[:, None, None], 1.0)
-        else:
-            assert s.stakes is not None
-            w = p.weights / s.stakes
-            value = 0.5 * s.trade * w[:, :, ECO, None] + _derived(s, p, "similar") * (
-                0.5 / (p.n - 1) * w[:, :, VAL, None])
-            _zero_diagonal(value)
+        value = _DERIVE[name](s, p)
         setattr(s, name, value)
     return value
 
@@ -235,11 +256,11 @@ def interest_gradients(s: State, p: Params) -> tuple[np.ndarray, np.ndarray]:
     Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
     (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
     ga, gp_sec = _gradients(s, p, terms(s, p))
-    ga[ECO] = 0.5 * s.trade  # economy: trade grows with alignment
-    ga[VAL] = _derived(s, p, "similar") * (0.5 / (p.n - 1))  # values: alignment with similar regimes
-    gp = [gp_sec, -p.posture_cost[:, None] * p.burden]  # posture costs a share of GDP
-    return (np.stack([_zero_diagonal(ga[k]) for k in range(K)], axis=-1),
-            np.stack([np.broadcast_to(gp[k] if k < len(gp) else 0.0, s.posture.shape) for k in range(K)], axis=-1))
+    ga[ECO], ga[VAL] = _fixed_gradients(s, p)
+    gp = np.zeros((*s.posture.shape, K))
+    gp[..., SEC] = gp_sec
+    gp[..., ECO] = -p.posture_cost[:, None] * p.burden  # posture costs a share of GDP
+    return np.stack([_zero_diagonal(ga[k]) for k in range(K)], axis=-1), gp
 
 
 def _gradients(s: State, p: Params, t: Terms) -> tuple[dict[int, np.ndarray], np.ndarray]:
