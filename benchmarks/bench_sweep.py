@@ -9,9 +9,11 @@
    to the last bit; prints run-steps per second for each and their ratio (per core), medians of --repeats.
 2. Time and peak memory of a whole sweep (chunks streamed to parquet, summaries; charts, a fixed one-off cost,
    left out) at 1x and 10x its size.
-3. Time per run-step and peak memory of the engine at 18, 60 and 200 actors on a generated scenario.
+3. Time per run-step and peak memory of the engine at 18, 60 and 200 actors on a generated scenario, in the
+   batch a sweep would give it (fewer runs per chunk as actors grow, see sim.sweep.runs_per_chunk).
 
-Memory is measured with tracemalloc (numpy's allocations included), time with perf_counter, in this process.
+Memory is measured with tracemalloc (numpy's allocations included), time with perf_counter (in a separate call,
+as tracing slows allocation), in this process.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,7 @@ from sim.engine import simulate
 from sim.loader import load_scenario
 from sim.model import ReactionModel
 from sim.schema import Scenario, Sweep
-from sim.sweep import RUNS_PER_CHUNK
+from sim.sweep import RUNS_PER_CHUNK, runs_per_chunk
 from sim.sweep.design import parse_param
 from sim.sweep.run import plan, run_sweep
 from sim.world import Params, compile_scenario, stack
@@ -92,12 +95,14 @@ def mesa_vs_engine(replicates: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def measured(f: Any) -> tuple[float, float]:
-    """Seconds and peak MiB of f()."""
-    tracemalloc.start()
+def measured(f: Callable[[int], object]) -> tuple[float, float]:
+    """Seconds of f(0) and peak MiB of f(1): tracemalloc slows every allocation, so time and memory are taken
+    from separate calls."""
     t0 = time.perf_counter()
-    f()
+    f(0)
     seconds = time.perf_counter() - t0
+    tracemalloc.start()
+    f(1)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return seconds, peak
@@ -110,8 +115,8 @@ def sweep_scaling(points: int) -> dict[str, Any]:
                      params=[parse_param(f"model.reciprocity=0.2:0.8:{points * factor}")])
         the_plan = plan(SEED, [], spec, chunk_runs=64)
         with tempfile.TemporaryDirectory() as tmp:
-            seconds, peak = measured(lambda p=the_plan, t=tmp: run_sweep(p, Path(t) / "s", "local", 1, None, False,
-                                                                          charts=False))
+            seconds, peak = measured(lambda k, p=the_plan, t=tmp: run_sweep(p, Path(t) / f"s{k}", "local", 1, None,
+                                                                             False, charts=False))
         out[f"{factor}x"] = {"runs": points * factor * 8, "seconds": seconds, "peak_mib": peak}
     out["time_ratio_10x_over_1x"] = out["10x"]["seconds"] / out["1x"]["seconds"]
     out["memory_ratio_10x_over_1x"] = out["10x"]["peak_mib"] / out["1x"]["peak_mib"]
@@ -149,15 +154,18 @@ def generated(n: int, seed: int = 0) -> Scenario:
                                     "model": {"steps": 10}, "run": {"replications": 8}})
 
 
-def actor_scaling(sizes: tuple[int, ...], batch: int = 16, steps: int = 10) -> dict[str, Any]:
+def actor_scaling(sizes: tuple[int, ...], steps: int = 10) -> dict[str, Any]:
+    """Each size runs the batch a sweep chunk of a 60-month scenario would (runs_per_chunk), for `steps` steps."""
     out = {}
     for n in sizes:
         params = compile_scenario(generated(n))
-        row: dict[str, Any] = {"actors": n}
-        row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda p=params: kernel.initial_state(p))
+        batch = runs_per_chunk(n, 60)
+        row: dict[str, Any] = {"actors": n, "batch": batch}
+        row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda _, p=params: kernel.initial_state(p))
         start = kernel.initial_state(params)
         keys = [(1, 0, r, 0) for r in range(batch)]
-        seconds, peak = measured(lambda p=params, s=start, k=keys: simulate(p, k, True, start=s, record_from=steps + 1))
+        seconds, peak = measured(lambda _, p=params, s=start, k=keys: simulate(p, k, True, start=s,
+                                                                             record_from=steps + 1))
         row["run_steps_per_s"] = batch * steps / seconds
         row["step_peak_mib"] = peak
         out[str(n)] = row
@@ -189,7 +197,8 @@ def main() -> None:
           f"peak memory 10x/1x = {s['memory_ratio_10x_over_1x']:.2f}")
     for n, row in result["actor_scaling"].items():
         cal = f"{row['calibration_seconds']:.2f} s (peak {row['calibration_peak_mib']:.0f} MiB)"
-        print(f"{n:>4} actors: {row['run_steps_per_s']:9.0f} run-steps/s, step peak {row['step_peak_mib']:7.1f} MiB, "
+        print(f"{n:>4} actors, batch {row['batch']:2d}: {row['run_steps_per_s']:9.0f} run-steps/s, "
+              f"step peak {row['step_peak_mib']:7.1f} MiB, "
               f"calibration {cal}")
 
 

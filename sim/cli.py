@@ -17,7 +17,7 @@ from sim import __version__
 from sim.files import atomic_write
 from sim.loader import ScenarioError, load_scenario
 from sim.schema import Scenario
-from sim.sweep import RUNS_PER_CHUNK
+from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -321,8 +321,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="Dask scheduler, e.g. tcp://scheduler-host:8786 (default: a local cluster)")
     p.add_argument("--out", help="output folder (default: reports/<scenario>/sweep-<timestamp>/)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
-    p.add_argument("--chunk-runs", type=int, default=RUNS_PER_CHUNK, metavar="N",
-                   help=f"runs per chunk, the unit of work and of resuming (default {RUNS_PER_CHUNK})")
+    p.add_argument("--chunk-runs", type=int, metavar="N",
+                   help=f"runs per chunk, the unit of work and of resuming (default {RUNS_PER_CHUNK}, fewer for "
+                        f"scenarios with many actors, so that a chunk holds about {CHUNK_BYTES // 2**20} MiB)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="fixed overrides for every point")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

@@ -90,25 +90,31 @@ def _curvature(state: State, p: Params, h: float = 1e-5) -> tuple[np.ndarray, np
     copies. What one actor's move does to another's marginal values leaks into the estimate; a stability bound
     does not need it exact, and tests/test_kernel.py checks that the calibrated world does not drift."""
     b, n = state.posture.shape
-    rounds = n  # rounds 1..n-1 move ties, round 0 moves postures
     rows = np.arange(n)
-    base = repeat(state, 1)
-    ga_0, gp_0 = utility_gradients(base, p)
-    up = repeat(state, rounds)  # member-major: copy k * rounds + r
-    pk = p.repeat_each(rounds)
-    copy = np.arange(b * rounds).reshape(b, rounds)
-    for r in range(1, rounds):
-        up.alignment[copy[:, r][:, None], rows, (rows + r) % n] += h
-    up.posture[copy[:, 0]] += h
-    ga_up, gp_up = utility_gradients(up, pk)
-    ga_up = ga_up.reshape(b, rounds, n, n)
+    ga_0, gp_0 = utility_gradients(repeat(state, 1), p)
     hess = np.zeros((b, n, n, n))  # hess[k, i, j, l] = d g[i,l] / d A[i,j]
-    for r in range(1, rounds):
-        hess[:, rows, (rows + r) % n, :] = (ga_up[:, r] - ga_0) / h
+    pull_p = np.zeros((b, n))
+    # rounds 1..n-1 move ties, round 0 moves postures; a group of rounds at a time bounds the memory
+    group = max(1, CURVATURE_ELEMENTS // (b * n * n))
+    for first in range(0, n, group):
+        rounds = range(first, min(n, first + group))
+        up = repeat(state, len(rounds))  # member-major: copy k * len(rounds) + c
+        copy = np.arange(b * len(rounds)).reshape(b, len(rounds))
+        for c, r in enumerate(rounds):
+            if r == 0:
+                up.posture[copy[:, c]] += h
+            else:
+                up.alignment[copy[:, c][:, None], rows, (rows + r) % n] += h
+        ga_up, gp_up = utility_gradients(up, p.repeat_each(len(rounds)))
+        ga_up, gp_up = ga_up.reshape(b, len(rounds), n, n), gp_up.reshape(b, len(rounds), n)
+        for c, r in enumerate(rounds):
+            if r == 0:
+                pull_p = np.maximum((gp_up[:, c] - gp_0) / h, 0.0)
+            else:
+                hess[:, rows, (rows + r) % n, :] = (ga_up[:, c] - ga_0) / h
     others = np.stack([np.delete(rows, i) for i in range(n)])  # (N, N-1)
     own = hess[:, rows[:, None, None], others[:, :, None], others[:, None, :]]  # (B, N, N-1, N-1)
     top = np.linalg.eigvalsh(0.5 * (own + np.swapaxes(own, 2, 3)))[..., -1]
-    pull_p = np.maximum((gp_up.reshape(b, rounds, n)[:, 0] - gp_0) / h, 0.0)
     return np.maximum(top, 0.0)[:, :, None] * np.ones((1, 1, n)), pull_p
 
 
@@ -118,6 +124,7 @@ def repeat(state: State, m: int) -> State:
 
 
 SMOOTH = 0.1  # width of the soft kink between friendship and hostility
+CURVATURE_ELEMENTS = 2**20  # calibration perturbs copies of the state a group at a time: about 8 MiB per array
 
 
 def _zero_diagonal(x: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from sim.cli import main
 from sim.engine import simulate
 from sim.model import ReactionModel
 from sim.schema import Sweep
+from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK, runs_per_chunk
 from sim.sweep.chunk import Job, scenario_at
 from sim.sweep.design import parse_param
 from sim.sweep.run import plan, run_sweep
@@ -182,6 +183,17 @@ def test_results_do_not_depend_on_chunk_size(tmp_path: Path) -> None:
     run_sweep(plan(SEED, [], spec, chunk_runs=3), tmp_path / "small", "local", 1, None, False, charts=False)
     run_sweep(plan(SEED, [], spec, chunk_runs=96), tmp_path / "large", "local", 1, None, False, charts=False)
     pd.testing.assert_frame_equal(table(tmp_path / "small"), table(tmp_path / "large"))
+
+
+def test_chunks_shrink_with_many_actors() -> None:
+    """A chunk's trajectories grow with the square of the actor count; the default chunk stays within its memory
+    budget, and the seed scenario gets the full 96 runs."""
+    assert small_plan(replications=2).manifest["chunk_size"] == RUNS_PER_CHUNK // 2
+    for actors in (18, 60, 200, 1000):
+        runs = runs_per_chunk(actors, 60)
+        assert 1 <= runs <= RUNS_PER_CHUNK
+        assert runs == 1 or runs * 2 * 61 * actors * (actors + 7) * 8 <= CHUNK_BYTES
+    assert runs_per_chunk(200, 60) < runs_per_chunk(60, 60) < runs_per_chunk(18, 60) == RUNS_PER_CHUNK
 
 
 @pytest.mark.parametrize(("param", "says"), [

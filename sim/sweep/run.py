@@ -19,7 +19,7 @@ from sim.files import atomic_write
 from sim.loader import ScenarioError, load_scenario, read_yaml
 from sim.overrides import apply_overrides
 from sim.schema import Sweep, fingerprint
-from sim.sweep import RUNS_PER_CHUNK, analysis, store
+from sim.sweep import analysis, runs_per_chunk, store
 from sim.sweep.chunk import Job
 from sim.sweep.design import Design, build
 from sim.sweep.execute import execute
@@ -35,9 +35,12 @@ class Plan:
     manifest: dict[str, Any]
 
 
-def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int = RUNS_PER_CHUNK) -> Plan:
-    """Check the scenario (with overrides) and the sweep, and lay out the chunks of about `chunk_runs` runs."""
+def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None = None) -> Plan:
+    """Check the scenario (with overrides) and the sweep, and lay out the chunks of about `chunk_runs` runs
+    (by default as many as fit the memory a chunk may use, at most RUNS_PER_CHUNK)."""
     scenario = load_scenario(path, overrides)
+    if chunk_runs is None:
+        chunk_runs = runs_per_chunk(len(scenario.actors), scenario.model.steps)
     data, _ = read_yaml(path)
     if overrides:
         apply_overrides(data, overrides, str(path))
