@@ -193,6 +193,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if not base.get("params"):
             raise ValueError("nothing to sweep: give --param path=lo:hi[:n] (or path=a,b,c), or a sweep: block")
         spec = Sweep.model_validate(base)
+        if args.chunk_runs is not None and args.chunk_runs < 1:
+            raise ValueError(f"--chunk-runs must be at least 1, got {args.chunk_runs}")
         the_plan = plan(path, overrides, spec, args.chunk_runs)
     except ValidationError as err:
         first = err.errors()[0]
@@ -201,6 +203,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"{path}: sweep: {err}", file=sys.stderr)
         return 2
+    for note in the_plan.design.notes:
+        print(f"note: {note}", file=sys.stderr)
     out = Path(args.out) if args.out else _fresh(ROOT / "reports" / scenario.name / ("sweep-" + datetime.now().strftime(
         "%Y%m%d-%H%M%S")))
     workers = args.workers or os.cpu_count() or 1
@@ -234,7 +238,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         key = "ST" if spec.design == "sobol" else "mu_star"
         ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
         print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:.2f}" for n, v in ranked[:3]) + f" ({key})")
-    print(f"written: {out}/ (report.md, runs/, sweep_summary.parquet/.csv, summary.json, manifest.json, charts)")
+    charts = "" if args.no_charts else ", charts"
+    print(f"written: {out}/ (report.md, runs/, sweep_summary.parquet/.csv, summary.json, manifest.json{charts})")
     return 0
 
 

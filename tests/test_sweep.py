@@ -200,9 +200,34 @@ def test_chunks_shrink_with_many_actors() -> None:
     ("model.steps=40,60", "cannot be swept"),
     ("events.framework_signed.at=2,40", "cannot be swept"),
     ("nosuch.path=1,2", "no 'nosuch' in the scenario"),
-    ("model.lables.window=5,10", "every point failed"),
+    ("model.lables.window=5,10", "unknown field 'lables'; did you mean 'labels'?"),
+    ("model.closur=0.2:0.8:3", "unknown field 'closur'; did you mean 'closure'?"),
+    ("actors.CHN.interests.securty=0.2,0.4", "unknown interest 'securty'"),
 ])
 def test_sweeps_refuse_what_cannot_vary(param: str, says: str, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused before anything runs: a typo in a path must not cost a sweep's worth of failed points."""
     assert main(["sweep", str(SEED), "--param", param, "-r", "2", "-q", "--out", str(tmp_path / "o")]) == 2
     assert says in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_value_out_of_range_fails_only_its_point(tmp_path: Path) -> None:
+    assert main(["sweep", str(SEED), "--param", "model.rationality=-1,100", "-r", "2", "-q", "--no-charts",
+                 "--out", str(tmp_path / "o")]) == 0
+    runs = table(tmp_path / "o")
+    assert runs.groupby("point")["error"].apply(lambda e: e.notna().all()).tolist() == [True, False]
+
+
+def test_sweep_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", str(SEED), "--param", "model.closure=0.2,0.4", "--chunk-runs", "0", "-q",
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "--chunk-runs must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_sobol_samples_off_a_power_of_two_get_a_note() -> None:
+    spec = Sweep(design="sobol", samples=20, replications=1, seed=1,
+                 params=[parse_param("model.closure=0.2:0.8")])
+    assert "power of 2" in plan(SEED, [], spec).design.notes[0]
+    assert plan(SEED, [], spec.model_copy(update={"samples": 32})).design.notes == ()

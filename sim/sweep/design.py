@@ -7,6 +7,7 @@ A design is a matrix of points (one row per point, one column per parameter) and
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ class Design:
     names: list[str]
     points: np.ndarray  # (P, D)
     problem: dict  # SALib problem dict: num_vars, names, bounds
+    notes: tuple[str, ...] = ()  # what the user should know about the design, said in our words
 
     @property
     def size(self) -> int:
@@ -70,7 +72,14 @@ def build(sweep: Sweep) -> Design:
     elif sweep.design == "sobol":
         from SALib.sample import sobol
 
-        points = sobol.sample(problem, sweep.samples, calc_second_order=False, seed=sweep.seed)
+        with warnings.catch_warnings():  # SALib's own warning about n, said below in the user's terms
+            warnings.simplefilter("ignore", UserWarning)
+            points = sobol.sample(problem, sweep.samples, calc_second_order=False, seed=sweep.seed)
+        n = sweep.samples
+        if n & (n - 1):
+            note = (f"Sobol points are balanced only when --samples is a power of 2; {n} is not "
+                    f"(the next is {1 << n.bit_length()}), so the indices are noisier than they need be")
+            return Design("sobol", names, np.asarray(points, dtype=float), problem, (note,))
     else:
         from SALib.sample import morris
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from sim import __version__
 from sim.files import atomic_write
-from sim.loader import ScenarioError, load_scenario, read_yaml
+from sim.loader import ScenarioError, _Locations, load_scenario, read_yaml, validate_data
 from sim.overrides import apply_overrides
 from sim.schema import Sweep, fingerprint
 from sim.sweep import analysis, runs_per_chunk, store
@@ -51,10 +51,7 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None =
             raise ValueError(f"{name} cannot be swept: every point of a sweep shares one timeline "
                              "(model.steps and each event's date, name and parties)")
     for name, value in zip(names, design.points[0], strict=True):
-        try:  # a path that does not exist is a typo, not a failed point
-            apply_overrides(copy.deepcopy(data), [f"{name}={float(value)!r}"], str(path))
-        except ScenarioError as err:
-            raise ValueError(f"--param {name}: {err.problems[0].message.split(': ', 1)[-1]}") from None
+        _check_path(data, path, name, float(value))
     size = max(1, chunk_runs // spec.replications)
     points = [(i, tuple(float(v) for v in row)) for i, row in enumerate(design.points)]
     jobs = [Job(str(path), data, names, spec.seed, spec.replications, c, tuple(points[k:k + size]))
@@ -76,6 +73,20 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None =
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return Plan(design, jobs, manifest)
+
+
+def _check_path(data: dict[str, Any], path: Path, name: str, value: float) -> None:
+    """A path that does not exist, or names a field or interest the schema does not know, is a typo: refused
+    before anything runs. A value the schema refuses (out of range) is only that point's failure."""
+    trial = copy.deepcopy(data)
+    try:
+        overridden = apply_overrides(trial, [f"{name}={value!r}"], str(path))
+        validate_data(trial, _Locations(), str(path), overridden)
+    except ScenarioError as err:
+        for problem in err.problems:
+            message = problem.message.split(": ", 1)[-1] if problem.message.startswith("--set") else problem.message
+            if problem.message.startswith("--set") or message.startswith("unknown "):
+                raise ValueError(f"--param {name}: {message}") from None
 
 
 def run_sweep(plan_: Plan, out: Path, executor: str, workers: int, scheduler: str | None, resume: bool,
