@@ -31,4 +31,4 @@ def _keep_freed_memory() -> None:
 
 _keep_freed_memory()
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # also in pyproject.toml; a change of numbers is a new version (resume checks it)

@@ -44,3 +44,14 @@ def test_same_seed_same_numbers_different_seed_different_numbers(seed_scenario: 
     small.run.seed += 1
     c = run(small)
     assert not np.array_equal(a.event.alignment, c.event.alignment)
+
+
+def test_one_version_number() -> None:
+    """Resuming a sweep checks the version, so the package metadata and the code must agree on it."""
+    import tomllib
+    from pathlib import Path
+
+    import sim
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == sim.__version__
