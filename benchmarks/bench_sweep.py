@@ -8,7 +8,7 @@
    model records every agent's utility every step. Both include their calibration. The final states must agree
    to the last bit; prints run-steps per second for each and their ratio (per core), medians of --repeats.
 2. Time and peak memory of a whole sweep (chunks streamed to parquet, summaries; charts, a fixed one-off cost,
-   left out) at 1x and 10x its size.
+   left out) at 1x, 3x and 10x its size; linear growth shows as the same time per extra run between sizes.
 3. Time per run-step and peak memory of the engine at 18, 60 and 200 actors on a generated scenario, in the
    batch a sweep would give it (fewer runs per chunk as actors grow, see sim.sweep.runs_per_chunk).
 
@@ -110,7 +110,7 @@ def measured(f: Callable[[int], object]) -> tuple[float, float]:
 
 def sweep_scaling(points: int) -> dict[str, Any]:
     out = {}
-    for factor in (1, 10):
+    for factor in (1, 3, 10):
         spec = Sweep(design="grid", replications=8, seed=1,
                      params=[parse_param(f"model.reciprocity=0.2:0.8:{points * factor}")])
         the_plan = plan(SEED, [], spec, chunk_runs=64)
@@ -119,6 +119,9 @@ def sweep_scaling(points: int) -> dict[str, Any]:
                                                                              False, charts=False))
         out[f"{factor}x"] = {"runs": points * factor * 8, "seconds": seconds, "peak_mib": peak}
     out["time_ratio_10x_over_1x"] = out["10x"]["seconds"] / out["1x"]["seconds"]
+    for a, b in (("1x", "3x"), ("3x", "10x")):  # time per extra run: equal when time is linear in size
+        extra = out[b]["seconds"] - out[a]["seconds"]
+        out[f"ms_per_run_{a}_to_{b}"] = 1e3 * extra / (out[b]["runs"] - out[a]["runs"])
     out["memory_ratio_10x_over_1x"] = out["10x"]["peak_mib"] / out["1x"]["peak_mib"]
     return out
 
@@ -191,9 +194,10 @@ def main() -> None:
     print(f"  geosim engine   {result['engine_run_steps_per_s']:10.0f} run-steps/s  ({result['engine_seconds']:.2f} s)")
     print(f"  ratio (per core): {result['ratio']:.1f}x")
     s = result["sweep_scaling"]
-    for k in ("1x", "10x"):
+    for k in ("1x", "3x", "10x"):
         print(f"sweep {k:>3}: {s[k]['runs']:5d} runs  {s[k]['seconds']:7.2f} s  peak {s[k]['peak_mib']:7.1f} MiB")
-    print(f"  time 10x/1x = {s['time_ratio_10x_over_1x']:.1f}, "
+    print(f"  time per extra run: {s['ms_per_run_1x_to_3x']:.1f} ms (1x to 3x), {s['ms_per_run_3x_to_10x']:.1f} ms "
+          f"(3x to 10x); time 10x/1x = {s['time_ratio_10x_over_1x']:.1f} (a fixed start-up included), "
           f"peak memory 10x/1x = {s['memory_ratio_10x_over_1x']:.2f}")
     for n, row in result["actor_scaling"].items():
         cal = f"{row['calibration_seconds']:.2f} s (peak {row['calibration_peak_mib']:.0f} MiB)"
