@@ -10,7 +10,7 @@
 2. Time and peak memory of a whole sweep (chunks streamed to parquet, summaries; charts, a fixed one-off cost,
    left out) at 1x, 3x and 10x its size; linear growth shows as the same time per extra run between sizes.
 3. Time per run-step and peak memory of the engine at 18, 60 and 200 actors on a generated scenario, in the
-   batch a sweep would give it (fewer runs per chunk as actors grow, see sim.sweep.runs_per_chunk).
+   batch a sweep of 8 replicates would give it (fewer runs per chunk as actors grow, sim.sweep.points_per_chunk).
 
 Memory is measured with tracemalloc (numpy's allocations included), time with perf_counter (in a separate call,
 as tracing slows allocation), in this process.
@@ -35,7 +35,7 @@ from sim.engine import simulate
 from sim.loader import load_scenario
 from sim.model import ReactionModel
 from sim.schema import Scenario, Sweep
-from sim.sweep import RUNS_PER_CHUNK, runs_per_chunk
+from sim.sweep import RUNS_PER_CHUNK, points_per_chunk
 from sim.sweep.design import parse_param
 from sim.sweep.run import plan, run_sweep
 from sim.world import Params, compile_scenario, stack
@@ -158,11 +158,11 @@ def generated(n: int, seed: int = 0) -> Scenario:
 
 
 def actor_scaling(sizes: tuple[int, ...], steps: int = 10) -> dict[str, Any]:
-    """Each size runs the batch a sweep chunk of a 60-month scenario would (runs_per_chunk), for `steps` steps."""
+    """Each size runs the batch a sweep chunk of a 60-month scenario with 8 replicates would, for `steps` steps."""
     out = {}
     for n in sizes:
         params = compile_scenario(generated(n))
-        batch = runs_per_chunk(n, 60)
+        batch = points_per_chunk(n, 60, 8) * 8
         row: dict[str, Any] = {"actors": n, "batch": batch}
         row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda _, p=params: kernel.initial_state(p))
         start = kernel.initial_state(params)

@@ -72,6 +72,8 @@ def calibrate(state: State, p: Params) -> None:
     actor's utility curves upward along one of its own ties (a runaway), the pull back to the anchor is raised by
     that curvature, so the observed state is a maximum and not a saddle. Each interest is measured in units of
     the actor's own starting stake in it, which makes weights comparable between large and small states."""
+    for name in DERIVED:  # cached under other params or another calibration: a state runs with one Params
+        setattr(state, name, None)
     ga, gp = interest_gradients(state, p)
     size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / p.n)  # (B,N,K) marginal stake of each interest
     state.stakes = size + 0.1 * size.mean(axis=2, keepdims=True) + EPS
@@ -128,9 +130,9 @@ CURVATURE_ELEMENTS = 2**20  # calibration perturbs copies of the state a group a
 
 
 def _zero_diagonal(x: np.ndarray) -> np.ndarray:
-    """Set x[b, i, i] = 0 in place (x contiguous): cheaper than multiplying by 1 - I."""
-    n = x.shape[-1]
-    x.reshape(x.shape[0], n * n)[:, :: n + 1] = 0.0
+    """Set x[b, i, i] = 0 in place: cheaper than multiplying by 1 - I."""
+    i = np.arange(x.shape[-1])
+    x[:, i, i] = 0.0
     return x
 
 

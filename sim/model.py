@@ -56,7 +56,6 @@ class ReactionModel(mesa.Model):
         self.state = kernel.initial_state(self.params)
         for i, code in enumerate(self.params.codes):
             StateAgent(self, i, code)
-        self.terms = kernel.terms(self.state, self.params)  # shared by the utilities and the next step's choices
         self.utilities = self._utilities()
         self.datacollector = mesa.DataCollector(
             model_reporters={"tension": "tension", "mean_posture": "mean_posture"},
@@ -66,7 +65,7 @@ class ReactionModel(mesa.Model):
 
     def _utilities(self) -> np.ndarray:
         assert self.state.stakes is not None
-        x = kernel.interests(self.state, self.params, self.terms)[0]
+        x = kernel.interests(self.state, self.params)[0]
         return (x * self.params.weights[0] / self.state.stakes[0]).sum(axis=1)
 
     @property
@@ -82,16 +81,15 @@ class ReactionModel(mesa.Model):
         t = self.steps - 1  # Mesa counts steps from 1; the scenario's timeline from 0
         for event in (e for e in self.events if e.at == t):
             kernel.apply_event(self.state, event)
-            self.terms = kernel.terms(self.state, self.params)
         n = self.params.n
         u = self.rng.random((n, n + 1))[None]
-        gain_alignment, gain_posture = kernel.pressures(self.state, self.params, self.terms)
+        # computed afresh from the state each step, so a state changed by hand between steps (teaching) counts
+        gain_alignment, gain_posture = kernel.pressures(self.state, self.params)
         self.agents.do("decide", gain_alignment, gain_posture, u)
         ordered = sorted(self.agents, key=lambda a: a.index)
         d_align = np.stack([a.move_alignment for a in ordered])[None]
         d_post = np.array([a.move_posture for a in ordered])[None]
         kernel.apply_moves(self.state, d_align, d_post)
-        self.terms = kernel.terms(self.state, self.params)
         self.utilities = self._utilities()
         self.datacollector.collect(self)
         if self.steps >= self.params.steps:

@@ -19,7 +19,7 @@ from sim.cli import main
 from sim.engine import simulate
 from sim.model import ReactionModel
 from sim.schema import Sweep
-from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK, runs_per_chunk
+from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK, points_per_chunk
 from sim.sweep.chunk import Job, scenario_at
 from sim.sweep.design import parse_param
 from sim.sweep.run import plan, run_sweep
@@ -186,14 +186,16 @@ def test_results_do_not_depend_on_chunk_size(tmp_path: Path) -> None:
 
 
 def test_chunks_shrink_with_many_actors() -> None:
-    """A chunk's trajectories grow with the square of the actor count; the default chunk stays within its memory
-    budget, and the seed scenario gets the full 96 runs."""
+    """A chunk's trajectories grow with the square of the actor count and its calibration with the cube; the
+    default chunk stays within its memory budget (or holds one point), and the seed scenario gets 96 runs."""
     assert small_plan(replications=2).manifest["chunk_size"] == RUNS_PER_CHUNK // 2
     for actors in (18, 60, 200, 1000):
-        runs = runs_per_chunk(actors, 60)
-        assert 1 <= runs <= RUNS_PER_CHUNK
-        assert runs == 1 or runs * 2 * 61 * actors * (actors + 7) * 8 <= CHUNK_BYTES
-    assert runs_per_chunk(200, 60) < runs_per_chunk(60, 60) < runs_per_chunk(18, 60) == RUNS_PER_CHUNK
+        for reps in (1, 10):
+            points = points_per_chunk(actors, 60, reps)
+            assert 1 <= points <= max(1, RUNS_PER_CHUNK // reps)
+            per_point = reps * 2 * 61 * actors * (actors + 7) * 8 + 3 * actors**3 * 8
+            assert points == 1 or points * per_point <= CHUNK_BYTES
+    assert points_per_chunk(200, 60, 1) < points_per_chunk(60, 60, 1) < points_per_chunk(18, 60, 1) == RUNS_PER_CHUNK
 
 
 @pytest.mark.parametrize(("param", "says"), [
@@ -203,6 +205,7 @@ def test_chunks_shrink_with_many_actors() -> None:
     ("model.lables.window=5,10", "unknown field 'lables'; did you mean 'labels'?"),
     ("model.closur=0.2:0.8:3", "unknown field 'closur'; did you mean 'closure'?"),
     ("actors.CHN.interests.securty=0.2,0.4", "unknown interest 'securty'"),
+    ("actors.CHN.interests.securty=-1,0.4", "unknown interest 'securty'"),  # the first value is out of range
 ])
 def test_sweeps_refuse_what_cannot_vary(param: str, says: str, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:

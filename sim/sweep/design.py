@@ -73,11 +73,11 @@ def build(sweep: Sweep) -> Design:
         from SALib.sample import sobol
 
         with warnings.catch_warnings():  # SALib's own warning about n, said below in the user's terms
-            warnings.simplefilter("ignore", UserWarning)
+            warnings.filterwarnings("ignore", message=".*power of 2", category=UserWarning)
             points = sobol.sample(problem, sweep.samples, calc_second_order=False, seed=sweep.seed)
         n = sweep.samples
         if n & (n - 1):
-            note = (f"Sobol points are balanced only when --samples is a power of 2; {n} is not "
+            note = (f"Sobol points are balanced only when the number of samples is a power of 2; {n} is not "
                     f"(the next is {1 << n.bit_length()}), so the indices are noisier than they need be")
             return Design("sobol", names, np.asarray(points, dtype=float), problem, (note,))
     else:

@@ -19,7 +19,7 @@ from sim.files import atomic_write
 from sim.loader import ScenarioError, _Locations, load_scenario, read_yaml, validate_data
 from sim.overrides import apply_overrides
 from sim.schema import Sweep, fingerprint
-from sim.sweep import analysis, runs_per_chunk, store
+from sim.sweep import analysis, points_per_chunk, store
 from sim.sweep.chunk import Job
 from sim.sweep.design import Design, build
 from sim.sweep.execute import execute
@@ -37,10 +37,8 @@ class Plan:
 
 def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None = None) -> Plan:
     """Check the scenario (with overrides) and the sweep, and lay out the chunks of about `chunk_runs` runs
-    (by default as many as fit the memory a chunk may use, at most RUNS_PER_CHUNK)."""
+    (by default as many as fit the memory a chunk may use, at most RUNS_PER_CHUNK; whole points always)."""
     scenario = load_scenario(path, overrides)
-    if chunk_runs is None:
-        chunk_runs = runs_per_chunk(len(scenario.actors), scenario.model.steps)
     data, _ = read_yaml(path)
     if overrides:
         apply_overrides(data, overrides, str(path))
@@ -50,9 +48,12 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None =
         if FIXED.search(name):
             raise ValueError(f"{name} cannot be swept: every point of a sweep shares one timeline "
                              "(model.steps and each event's date, name and parties)")
-    for name, value in zip(names, design.points[0], strict=True):
-        _check_path(data, path, name, float(value))
-    size = max(1, chunk_runs // spec.replications)
+    for column, name in enumerate(names):
+        _check_path(data, path, name, design.points[:, column])
+    if chunk_runs is None:
+        size = points_per_chunk(len(scenario.actors), scenario.model.steps, spec.replications)
+    else:
+        size = max(1, chunk_runs // spec.replications)
     points = [(i, tuple(float(v) for v in row)) for i, row in enumerate(design.points)]
     jobs = [Job(str(path), data, names, spec.seed, spec.replications, c, tuple(points[k:k + size]))
             for c, k in enumerate(range(0, len(points), size))]
@@ -75,18 +76,22 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None =
     return Plan(design, jobs, manifest)
 
 
-def _check_path(data: dict[str, Any], path: Path, name: str, value: float) -> None:
+def _check_path(data: dict[str, Any], path: Path, name: str, values: np.ndarray) -> None:
     """A path that does not exist, or names a field or interest the schema does not know, is a typo: refused
-    before anything runs. A value the schema refuses (out of range) is only that point's failure."""
-    trial = copy.deepcopy(data)
-    try:
-        overridden = apply_overrides(trial, [f"{name}={value!r}"], str(path))
-        validate_data(trial, _Locations(), str(path), overridden)
-    except ScenarioError as err:
-        for problem in err.problems:
-            message = problem.message.split(": ", 1)[-1] if problem.message.startswith("--set") else problem.message
-            if problem.message.startswith("--set") or message.startswith("unknown "):
-                raise ValueError(f"--param {name}: {message}") from None
+    before anything runs. A value the schema refuses (out of range) is only that point's failure; since a
+    refused value hides whether the name is known, the lowest, middle and highest values are all tried."""
+    for value in sorted({float(np.min(values)), float(np.median(values)), float(np.max(values))}):
+        trial = copy.deepcopy(data)
+        try:
+            overridden = apply_overrides(trial, [f"{name}={value!r}"], str(path))
+            validate_data(trial, _Locations(), str(path), overridden)
+            return
+        except ScenarioError as err:
+            for problem in err.problems:
+                text = problem.message
+                message = text.split(": ", 1)[-1] if text.startswith("--set") else text
+                if text.startswith("--set") or message.startswith("unknown "):
+                    raise ValueError(f"--param {name}: {message}") from None
 
 
 def run_sweep(plan_: Plan, out: Path, executor: str, workers: int, scheduler: str | None, resume: bool,
