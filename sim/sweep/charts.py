@@ -3,7 +3,6 @@ drives the outcomes. Drawn from sweep_summary (one row per point) and summary.js
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,7 @@ from sim.charts import LABEL_COLOURS
 from sim.files import atomic_write
 from sim.statements import LABELS
 from sim.sweep.analysis import OUTCOMES, groups_of, valid
-
-
-def chart_name(parameter: str) -> str:
-    return f"flips_{re.sub(r'[^A-Za-z0-9_.-]+', '_', parameter)}.png"
+from sim.sweep.store import chart_name
 
 
 def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.sweep.charts import chart_name
+from sim.sweep.store import chart_name
 
 
 def render(summary: dict[str, Any], manifest: dict[str, Any], charts: list[str]) -> str:

@@ -8,6 +8,7 @@ into a folder whose manifest differs is refused rather than mixing two sweeps.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,11 @@ class StoreError(Exception):
 
 def part_path(out: Path, chunk: int) -> Path:
     return out / "runs" / f"part-{chunk:06d}.parquet"
+
+
+def chart_name(parameter: str) -> str:
+    """The file of a parameter's flips chart (report.md links to it)."""
+    return f"flips_{re.sub(r'[^A-Za-z0-9_.-]+', '_', parameter)}.png"
 
 
 def write_part(out: Path, chunk: int, rows: list[dict[str, Any]]) -> None:
