@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -221,6 +222,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except StoreError as err:
         print(f"sweep: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        bar.close()
+        again = [a for a in args.argv if a != "--resume"]
+        if args.out is None:
+            again += ["--out", str(out)]
+        print(f"interrupted: the finished chunks are saved in {out}; to finish the sweep run\n"
+              f"  {args.prog} {shlex.join(again)} --resume", file=sys.stderr)
+        return 130
     finally:
         bar.close()
     print(f"{summary['points']} points x {summary['replications']} replicates = {summary['runs']} runs "
@@ -345,6 +354,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.prog = "run_sim.py"
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # to tell an interrupted sweep how to resume
     try:
         return int(args.func(args))
     except ScenarioError as err:

@@ -234,3 +234,16 @@ def test_sobol_samples_off_a_power_of_two_get_a_note() -> None:
                  params=[parse_param("model.closure=0.2:0.8")])
     assert "power of 2" in plan(SEED, [], spec).design.notes[0]
     assert plan(SEED, [], spec.model_copy(update={"samples": 32})).design.notes == ()
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sim.sweep.run.run_sweep", interrupted)
+    out = tmp_path / "o"
+    assert main(["sweep", str(SEED), "--param", "model.closure=0.2,0.4", "-q", "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err
+    assert f"--param model.closure=0.2,0.4 -q --out {out} --resume" in err
