@@ -116,6 +116,37 @@ def test_sobol_and_morris_report_indices(tmp_path: Path) -> None:
     assert "## Which assumption matters" in report and "`model.reciprocity`" in report
 
 
+def test_phase_map_places_each_reaction_in_its_cell() -> None:
+    """A synthetic sweep: XXX hedges unless both a >= 0.5 and b >= 0.5, where it opposes; YYY never changes."""
+    from sim.statements import LABELS
+    from sim.sweep.analysis import phase, phase_pairs, tipping_points
+
+    rows = []
+    for k, (a, b) in enumerate((a, b) for a in (0.0, 0.25, 0.5, 0.75) for b in (0.0, 0.5, 1.0)):
+        row: dict[str, object] = {"point": k, "a": a, "b": b, "error": None}
+        for code, label in (("XXX", "opposes" if a >= 0.5 and b >= 0.5 else "hedges"), ("YYY", "welcomes")):
+            row |= {f"share.{code}.{x}": float(x == label) for x in LABELS} | {f"modal.{code}": label}
+        rows.append(row)
+    points = pd.DataFrame(rows)
+    labels, shares, cx, cy = phase(points, "XXX", "a", "b", grid=True)
+    assert list(cx) == [0.0, 0.25, 0.5, 0.75] and list(cy) == [0.0, 0.5, 1.0]
+    assert labels.tolist() == [["hedges"] * 4, ["hedges", "hedges", "opposes", "opposes"],
+                               ["hedges", "hedges", "opposes", "opposes"]]
+    assert (shares == 1.0).all()
+    tips = tipping_points(points, ["a", "b"], grid=True)
+    assert phase_pairs(points, ["a", "b"], tips, grid=True) == [{"actor": "XXX", "x": tips[0]["parameter"],
+                                                                  "y": "b" if tips[0]["parameter"] == "a" else "a"}]
+
+
+def test_a_two_parameter_sweep_draws_the_map_of_who_flips(tmp_path: Path) -> None:
+    params = ["model.closure=0.4,0.8", "actors.RUS.interests.influence=0.15,0.45"]
+    summary = run_sweep(small_plan(2, params), tmp_path, "local", 1, None, False)
+    assert {"actor": "RUS", "x": "model.closure", "y": "actors.RUS.interests.influence"} in summary["phase_maps"]
+    name = "phase_RUS_model.closure_by_actors.RUS.interests.influence.png"
+    assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+    assert f"]({name})" in (tmp_path / "report.md").read_text()
+
+
 def test_tipping_points_read_a_lone_outlier_as_noise() -> None:
     from sim.sweep.analysis import _steady
 

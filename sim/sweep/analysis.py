@@ -90,6 +90,48 @@ def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int
     return found
 
 
+def phase_pairs(points: pd.DataFrame, names: list[str], tips: list[dict[str, Any]], grid: bool,
+                most: int = 4) -> list[dict[str, str]]:
+    """Which two-parameter maps to draw: for each actor that flips (the first `most`), the parameter it flips
+    along (x) and, of the others, the one along which the share of its new reaction varies most (y): the
+    assumption that moves its tipping point most."""
+    ok = valid(points)
+    others_of = {n: [m for m in names if m != n and ok[m].nunique() > 1] for n in names}
+    maps: list[dict[str, str]] = []
+    for tip in tips:
+        code, x = tip["actor"], tip["parameter"]
+        if any(m["actor"] == code for m in maps) or not others_of[x]:
+            continue
+        column = ok[f"share.{code}.{tip['to']}"]
+
+        def spread(y: str, column: pd.Series = column) -> float:
+            by = column.groupby(groups_of(ok[y], grid), observed=True).mean()
+            return float(by.max() - by.min())
+
+        maps.append({"actor": code, "x": x, "y": max(others_of[x], key=spread)})
+        if len(maps) == most:
+            break
+    return maps
+
+
+def phase(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool,
+          bins: int = 8) -> tuple[np.ndarray, np.ndarray, pd.Series, pd.Series]:
+    """An actor's pooled modal reaction over groups of two parameters (a phase diagram): labels and their shares
+    as (y groups, x groups) arrays, '' and 0 where no point fell, and the groups' mean parameter values."""
+    ok = valid(points)
+    gx, gy = groups_of(ok[x], grid, bins), groups_of(ok[y], grid, bins)
+    cx, cy = ok[x].groupby(gx, observed=True).mean(), ok[y].groupby(gy, observed=True).mean()
+    pooled = ok[[f"share.{actor}.{label}" for label in LABELS]].groupby([gx, gy], observed=True).sum()
+    labels = np.full((len(cy), len(cx)), "", dtype=object)
+    shares = np.zeros((len(cy), len(cx)))
+    for (kx, ky), row in pooled.iterrows():
+        values = row.to_numpy(dtype=float)
+        k = int(np.argmax(values))
+        labels[cy.index.get_loc(ky), cx.index.get_loc(kx)] = LABELS[k]
+        shares[cy.index.get_loc(ky), cx.index.get_loc(kx)] = values[k] / max(values.sum(), 1e-12)
+    return labels, shares, cx, cy
+
+
 def _steady(labels: list[str]) -> list[str]:
     """A single group whose label differs from the same label on both sides is noise at a boundary, not two
     tipping points: it takes its neighbours' label."""

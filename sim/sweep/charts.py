@@ -17,8 +17,8 @@ from matplotlib.colors import to_rgba
 from sim.charts import LABEL_COLOURS
 from sim.files import atomic_write
 from sim.statements import LABELS
-from sim.sweep.analysis import OUTCOMES, groups_of, valid
-from sim.sweep.store import chart_name
+from sim.sweep.analysis import OUTCOMES, groups_of, phase, valid
+from sim.sweep.store import chart_name, phase_name
 
 
 def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
@@ -52,6 +52,34 @@ def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
               frameon=False, fontsize=9)
     fig.text(0.01, 0.005, "colour: the reaction most often seen at that value (pooled over the other parameters); "
              "paler: less often", fontsize=8, color="#555")
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight"))
+    plt.close(fig)
+
+
+def phase_map(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool, path: Path) -> None:
+    """One actor's reaction over two parameters at once: where its tipping point along x moves as y changes."""
+    labels, shares, cx, cy = phase(points, actor, x, y, grid)
+    image = np.ones((*labels.shape, 4))
+    for (row, col), label in np.ndenumerate(labels):
+        if label:
+            image[row, col] = to_rgba(LABEL_COLOURS[label], alpha=0.35 + 0.65 * float(shares[row, col]))
+    fig, ax = plt.subplots(figsize=(min(12.0, 0.75 * len(cx) + 3.5), min(9.0, 0.5 * len(cy) + 2.5)))
+    ax.imshow(image, aspect="auto", interpolation="nearest", origin="lower")
+    for (row, col), label in np.ndenumerate(labels):
+        ax.text(col, row, label[:4], ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(cx)), [f"{v:.3g}" for v in cx])
+    ax.set_yticks(range(len(cy)), [f"{v:.3g}" for v in cy])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.set_title(f"{actor}: its reaction over two assumptions", loc="left", fontsize=13, fontweight="bold")
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    shown = [k for k in LABELS if k in set(labels.ravel())]
+    ax.legend([plt.Rectangle((0, 0), 1, 1, color=LABEL_COLOURS[k]) for k in shown], shown, ncol=len(shown),
+              loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, fontsize=9)
+    fig.text(0.01, 0.005, "colour: the reaction most often seen in that cell (pooled over replicates and any "
+             "other parameters); paler: less often", fontsize=8, color="#555")
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight"))
     plt.close(fig)
@@ -91,6 +119,10 @@ def all_charts(points: pd.DataFrame, summary: dict[str, Any], out: Path) -> list
             continue
         path = out / chart_name(name)
         flips(points, name, summary["design"] == "grid", path)
+        written.append(path)
+    for m in summary["phase_maps"]:
+        path = out / phase_name(m["actor"], m["x"], m["y"])
+        phase_map(points, m["actor"], m["x"], m["y"], summary["design"] == "grid", path)
         written.append(path)
     if sensitivity(summary, out / "sensitivity.png"):
         written.append(out / "sensitivity.png")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.sweep.store import chart_name
+from sim.sweep.store import chart_name, phase_name
 
 
 def render(summary: dict[str, Any], manifest: dict[str, Any], charts: list[str]) -> str:
@@ -36,6 +36,14 @@ def render(summary: dict[str, Any], manifest: dict[str, Any], charts: list[str])
     for n in names:
         if chart_name(n) in charts:
             lines += [f"![Where reactions flip along {n}]({chart_name(n)})", ""]
+    maps = [m for m in summary.get("phase_maps", []) if phase_name(m["actor"], m["x"], m["y"]) in charts]
+    if maps:
+        lines += ["### Two assumptions at once", "",
+                  "A tipping point found along one parameter may move with another. Each map shows an actor's most "
+                  "frequent reaction over the parameter it flips along and the parameter that moves that flip most.",
+                  ""]
+        for m in maps:
+            lines += [f"![{m['actor']} over {m['x']} and {m['y']}]({phase_name(m['actor'], m['x'], m['y'])})", ""]
     sens = {k: v for k, v in summary["sensitivity"].items() if "error" not in v and "." not in k}
     if sens:
         key = "ST" if summary["design"] == "sobol" else "mu_star"

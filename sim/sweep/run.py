@@ -123,6 +123,7 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
     actors = [c.split(".", 1)[1] for c in runs.columns if c.startswith("label.")]
     outcomes = [*analysis.OUTCOMES, *(f"posture.{a}" for a in actors), *(f"toward_parties.{a}" for a in actors)]
     failed = points[points["error"].notna()] if "error" in points else points.iloc[0:0]
+    tips = analysis.tipping_points(points, names, grid=plan_.design.kind == "grid")
     summary = {
         "scenario": plan_.manifest["scenario"],
         "scenario_hash": plan_.manifest["scenario_hash"],
@@ -133,7 +134,8 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
         "runs": len(runs),
         "failed_points": [{"point": int(r["point"]), "error": r["error"], **{n: float(r[n]) for n in names}}
                           for _, r in failed.iterrows()],
-        "tipping_points": analysis.tipping_points(points, names, grid=plan_.design.kind == "grid"),
+        "tipping_points": tips,
+        "phase_maps": analysis.phase_pairs(points, names, tips, grid=plan_.design.kind == "grid"),
         "sensitivity": analysis.sensitivity(points, design, outcomes),
         "version": __version__,
     }

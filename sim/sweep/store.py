@@ -31,6 +31,11 @@ def chart_name(parameter: str) -> str:
     return f"flips_{re.sub(r'[^A-Za-z0-9_.-]+', '_', parameter)}.png"
 
 
+def phase_name(actor: str, x: str, y: str) -> str:
+    """The file of an actor's two-parameter map."""
+    return f"phase_{actor}_{re.sub(r'[^A-Za-z0-9_.-]+', '_', x)}_by_{re.sub(r'[^A-Za-z0-9_.-]+', '_', y)}.png"
+
+
 def write_part(out: Path, chunk: int, rows: list[dict[str, Any]]) -> None:
     table = pa.Table.from_pylist(rows)
     atomic_write(part_path(out, chunk), lambda tmp: pq.write_table(table, tmp))
