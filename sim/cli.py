@@ -60,6 +60,13 @@ def _simulate(scenario: Scenario, quiet: bool):
         return run(scenario, progress=bar.update)
 
 
+def _output(args: argparse.Namespace, scenario: Scenario, prefix: str = "") -> Path:
+    """--out, or a new folder reports/<scenario>/<prefix><time>/."""
+    if args.out:
+        return Path(args.out)
+    return _fresh(ROOT / "reports" / scenario.name / (prefix + datetime.now().strftime("%Y%m%d-%H%M%S")))
+
+
 def _fresh(path: Path) -> Path:
     """`path`, or `path-2`, `path-3`... if it exists: two runs in the same second never share a folder."""
     candidate, k = path, 1
@@ -74,8 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = _load(args.scenario, args)
     result = _simulate(scenario, args.quiet or args.json)
-    out = Path(args.out) if args.out else _fresh(ROOT / "reports" / scenario.name / datetime.now().strftime(
-        "%Y%m%d-%H%M%S"))
+    out = _output(args, scenario)
     out.mkdir(parents=True, exist_ok=True)
     data = summary.build(result)
     atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
@@ -206,8 +212,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return 2
     for note in the_plan.design.notes:
         print(f"note: {note}", file=sys.stderr)
-    out = Path(args.out) if args.out else _fresh(ROOT / "reports" / scenario.name / ("sweep-" + datetime.now().strftime(
-        "%Y%m%d-%H%M%S")))
+    out = _output(args, scenario, "sweep-")
     workers = args.workers or os.cpu_count() or 1
     bar = tqdm(unit="run", desc=f"sweep {spec.design}", disable=args.quiet or None, file=sys.stderr,
                smoothing=0.1)

@@ -250,7 +250,6 @@ def interests(s: State, p: Params, t: Terms | None = None) -> np.ndarray:
     """Each actor's value of each interest in state `s`: (B,N,K)."""
     t = terms(s, p) if t is None else t
     n = p.n
-    off = 1.0 - np.eye(n)
     x = np.empty((*s.posture.shape, K))
     x[..., SEC] = -_rows(np.log1p(t["threat"] / t["c"]))
     revenue = np.einsum("bki,bk->bi", s.arms, _arms_volume(s, p)) / p.spending
@@ -258,7 +257,7 @@ def interests(s: State, p: Params, t: Terms | None = None) -> np.ndarray:
                    - p.posture_cost[:, None] * p.burden * s.posture)
     x[..., TEC] = s.technology + p.spillover[:, None] * _rows(t["mutual"] * t["gap"])
     floor = p.influence_floor[:, None, None]
-    x[..., INF] = -_rows(t["weight"][:, None, :] * floor / (floor + t["share"]) * off)
+    x[..., INF] = -_rows(_zero_diagonal(t["weight"][:, None, :] * floor / (floor + t["share"])))
     x[..., AUT] = -_rows((t["commit"] / t["ctot"][:, :, None]) ** 2) - _rows(s.arms**2)
     x[..., VAL] = _rows(t["sim"] * 0.5 * (s.alignment + np.swapaxes(s.alignment, 1, 2))) / (n - 1)
     return x
