@@ -14,11 +14,11 @@ import statistics
 import time
 from pathlib import Path
 
-from sim import kernel
-from sim.engine import simulate
-from sim.loader import load_scenario
-from sim.model import ReactionModel
-from sim.world import compile_scenario
+from sim.model import kernel
+from sim.model.engine import simulate
+from sim.model.mesa_model import ReactionModel
+from sim.model.params import compile_scenario
+from sim.scenario import load_scenario
 
 SEED = Path(__file__).resolve().parent.parent / "scenarios" / "us_india_defense_framework_2025.yaml"
 
@@ -37,11 +37,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
     params = compile_scenario(load_scenario(SEED))
-    start = kernel.initial_state(params)
+    cal = kernel.calibrate(params)
 
     def engine_pair() -> None:
-        simulate(params, [(1, 0, 0, 0)], True, start=start)
-        simulate(params, [(1, 0, 0, 0)], False, start=start)
+        simulate(params, [(1, 0, 0, 0)], True, calibration=cal)
+        simulate(params, [(1, 0, 0, 0)], False, calibration=cal)
 
     def mesa_pair() -> None:
         for with_events in (True, False):
@@ -49,7 +49,7 @@ def main() -> None:
             while model.running:
                 model.step()
 
-    calib = timed(lambda: kernel.initial_state(params), args.repeat)
+    calib = timed(lambda: kernel.calibrate(params), args.repeat)
     engine = timed(engine_pair, args.repeat)
     mesa = timed(mesa_pair, max(3, args.repeat // 4))
     print(f"actors {params.n}, steps {params.steps}, repeats {args.repeat}")

@@ -30,15 +30,15 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim import kernel
-from sim.engine import simulate
-from sim.loader import load_scenario
-from sim.model import ReactionModel
-from sim.schema import Scenario, Sweep
+from sim.model import kernel
+from sim.model.engine import simulate
+from sim.model.mesa_model import ReactionModel
+from sim.model.params import Params, compile_scenario, stack
+from sim.scenario import load_scenario
+from sim.scenario.schema import Scenario, Sweep
 from sim.sweep import RUNS_PER_CHUNK, points_per_chunk
 from sim.sweep.design import parse_param
 from sim.sweep.run import plan, run_sweep
-from sim.world import Params, compile_scenario, stack
 
 SEED = Path(__file__).resolve().parent.parent / "scenarios" / "us_india_defense_framework_2025.yaml"
 VALUES = (0.3, 0.45, 0.6, 0.75)  # model.reciprocity at the four points
@@ -71,9 +71,9 @@ def mesa_vs_engine(replicates: int, repeats: int) -> dict[str, Any]:
 
     def through_engine() -> dict[tuple[int, int], float]:
         points = stack([_POINTS[k] for k in range(len(VALUES))])
-        start = kernel.repeat(kernel.initial_state(points), replicates)
+        cal = kernel.calibrate(points).repeat(replicates)
         keys = [(1, k, r, 0) for k in range(len(VALUES)) for r in range(replicates)]
-        batch = simulate(points.repeat_each(replicates), keys, True, start=start, record_from=steps + 1 - window)
+        batch = simulate(points.repeat_each(replicates), keys, True, calibration=cal, record_from=steps + 1 - window)
         return {(k, r): float(batch.posture[k * replicates + r, -1].mean())
                 for k in range(len(VALUES)) for r in range(replicates)}
 
@@ -162,12 +162,12 @@ def actor_scaling(sizes: tuple[int, ...], steps: int = 10) -> dict[str, Any]:
     out = {}
     for n in sizes:
         params = compile_scenario(generated(n))
-        batch = points_per_chunk(n, 60, 8) * 8
+        batch = points_per_chunk(n, 60, 8, len(params.interests)) * 8
         row: dict[str, Any] = {"actors": n, "batch": batch}
-        row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda _, p=params: kernel.initial_state(p))
-        start = kernel.initial_state(params)
+        row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda _, p=params: kernel.calibrate(p))
+        cal = kernel.calibrate(params)
         keys = [(1, 0, r, 0) for r in range(batch)]
-        seconds, peak = measured(lambda _, p=params, s=start, k=keys: simulate(p, k, True, start=s,
+        seconds, peak = measured(lambda _, p=params, c=cal, k=keys: simulate(p, k, True, calibration=c,
                                                                              record_from=steps + 1))
         row["run_steps_per_s"] = batch * steps / seconds
         row["step_peak_mib"] = peak

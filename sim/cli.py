@@ -1,5 +1,9 @@
-"""The command line: run, check, validate, schema, list, explain. Exit codes: 0 fine, 1 an expectation failed,
-2 bad input (a located message on stderr, never a traceback), 130 interrupted."""
+"""The command line: run, check, validate, schema, list, explain, sweep. Exit codes: 0 fine, 1 an expectation
+failed, 2 bad input (a located message on stderr, never a traceback), 130 interrupted.
+
+This module imports only what parsing the command line needs: `main` first sets up the process (`sim.tuning`,
+before numpy loads), then each command imports its own stage of the pipeline.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,38 @@ import shlex
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from tqdm import tqdm
-
-from sim import __version__
-from sim.files import atomic_write
-from sim.loader import ScenarioError, load_scenario
-from sim.schema import Scenario
+from sim import __version__, tuning
 from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
+if TYPE_CHECKING:
+    from sim.measure.experiment import Result
+    from sim.scenario import Scenario, ScenarioError
+
+
+class OutputError(Exception):
+    """The output folder cannot be written: said before anything runs (exit 2)."""
+
+
+def bundled_scenarios() -> Traversable:
+    """The scenarios shipped with geosim (in a checkout, `scenarios/`; installed, inside the package)."""
+    return resources.files("sim") / "scenarios"
+
+
+def scenario_path(arg: str) -> Path:
+    """A scenario file as given, or a shipped scenario by name (`us_india_defense_framework_2025`) when no such
+    file exists here; a name that is neither is left for the loader to call 'no such file'."""
+    path = Path(arg)
+    if path.exists():
+        return path
+    shipped = bundled_scenarios() / (arg if arg.endswith(".yaml") else f"{arg}.yaml")
+    if path.parent == Path(".") and shipped.is_file():
+        return Path(str(shipped))
+    return path
 
 
 FLAGS = {"replications": "run.replications", "seed": "run.seed", "steps": "model.steps"}
@@ -48,11 +72,15 @@ def _flag_names(err: ScenarioError) -> str:
 
 
 def _load(path: str, args: argparse.Namespace) -> Scenario:
-    return load_scenario(path, _overrides(args))
+    from sim.scenario import load_scenario
+
+    return load_scenario(scenario_path(path), _overrides(args))
 
 
-def _simulate(scenario: Scenario, quiet: bool):
-    from sim.experiment import run
+def _simulate(scenario: Scenario, quiet: bool) -> Result:
+    from tqdm import tqdm
+
+    from sim.measure.experiment import run
 
     total = 2 * scenario.run.replications * scenario.model.steps
     with tqdm(total=total, unit="run-step", desc=scenario.name, disable=quiet or None, leave=False,
@@ -61,10 +89,18 @@ def _simulate(scenario: Scenario, quiet: bool):
 
 
 def _output(args: argparse.Namespace, scenario: Scenario, prefix: str = "") -> Path:
-    """--out, or a new folder reports/<scenario>/<prefix><time>/."""
+    """--out, or a new folder reports/<scenario>/<prefix><time>/ under the working directory; checked before
+    anything runs, so a folder that cannot be written costs no simulation."""
+    from sim.outputs.files import writable_folder
+
     if args.out:
-        return Path(args.out)
-    return _fresh(ROOT / "reports" / scenario.name / (prefix + datetime.now().strftime("%Y%m%d-%H%M%S")))
+        out = Path(args.out)
+    else:
+        out = _fresh(Path.cwd() / "reports" / scenario.name / (prefix + datetime.now().strftime("%Y%m%d-%H%M%S")))
+    problem = writable_folder(out)
+    if problem:
+        raise OutputError(f"{'--out ' if args.out else ''}{out}: {problem}")
+    return out
 
 
 def _fresh(path: Path) -> Path:
@@ -77,22 +113,19 @@ def _fresh(path: Path) -> Path:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim import charts, report, summary
+    from sim.outputs import report, summary
+    from sim.outputs.files import atomic_write
 
     scenario = _load(args.scenario, args)
-    result = _simulate(scenario, args.quiet or args.json)
     out = _output(args, scenario)
-    out.mkdir(parents=True, exist_ok=True)
+    result = _simulate(scenario, args.quiet or args.json)
     data = summary.build(result)
     atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
     atomic_write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
     if not args.no_charts:
-        (out / "actors").mkdir(exist_ok=True)
-        for name, draw in (("reactions.png", charts.reactions), ("drivers.png", charts.drivers),
-                           ("trajectories.png", charts.trajectories)):
-            atomic_write(out / name, lambda p, draw=draw: draw(result, p))
-        for i, code in enumerate(result.params.codes):
-            atomic_write(out / "actors" / f"{code}.png", lambda p, i=i: charts.actor(result, i, p))
+        from sim.outputs import charts
+
+        charts.write_all(result, out)
     atomic_write(out / "report.md", lambda p: p.write_text(report.render(data, scenario.description)))
     if args.json:
         print(json.dumps(data, indent=2))
@@ -110,7 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sim.expect import check
+    from sim.measure.expect import check
 
     worst = 0
     for path in args.scenarios:
@@ -133,10 +166,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.scenario import ScenarioError, load_scenario
+
     bad = 0
     for path in args.files:
         try:
-            scenario = load_scenario(path, args.set)
+            scenario = load_scenario(scenario_path(path), args.set)
         except ScenarioError as err:
             print(err, file=sys.stderr)
             bad += 1
@@ -156,7 +191,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def schema_document() -> dict:
+def schema_document() -> dict[str, Any]:
+    from sim.scenario import Scenario
+
     doc = Scenario.model_json_schema(by_alias=True)
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     doc["title"] = "geosim scenario"
@@ -164,30 +201,34 @@ def schema_document() -> dict:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    folder = Path(args.folder) if args.folder else SCENARIOS
+    from sim.scenario import ScenarioError, load_scenario
+
+    folder = Path(args.folder) if args.folder else Path(str(bundled_scenarios()))
     files = sorted(folder.glob("*.yaml"))
     if not files:
         print(f"no scenarios in {folder}", file=sys.stderr)
         return 2
     for path in files:
+        shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
         try:
             s = load_scenario(path)
-            print(f"{path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}  "
-                  f"{s.title} ({len(s.actors)} actors, {len(s.events)} events)")
+            print(f"{shown}  {s.title} ({len(s.actors)} actors, {len(s.events)} events)")
         except ScenarioError as err:
-            print(f"{path}  INVALID: {err.problems[0].message}")
+            print(f"{shown}  INVALID: {err.problems[0].message}")
     return 0
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
+    from tqdm import tqdm
 
-    from sim.schema import Sweep
+    from sim.scenario import load_scenario
+    from sim.scenario.schema import Sweep
     from sim.sweep.design import parse_param
     from sim.sweep.run import plan, run_sweep
     from sim.sweep.store import StoreError
 
-    path = Path(args.scenario)
+    path = scenario_path(args.scenario)
     overrides = list(args.set or [])
     scenario = load_scenario(path, overrides)
     base = scenario.sweep.model_dump() if scenario.sweep else {}
@@ -258,8 +299,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from sim.analysis import explain
-    from sim.world import INTERESTS
+    from sim.measure.analysis import explain
 
     scenario = _load(args.scenario, args)
     code = args.actor.upper()
@@ -276,7 +316,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     total = sum(weights.values())
     print("\ninterest        weight   at impact   after reactions")
     for k, weight in enumerate(result.params.weights[0, i]):
-        print(f"  {INTERESTS[k]:<12} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
+        print(f"  {r.interests[k]:<12} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
               f"{r.d_interest[:, i, k].mean():>+9.4f}")
     print(f"\n(weights as given: {', '.join(f'{k} {v:g}' for k, v in weights.items())}; normalised by {total:g})")
     print("label shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i).items()))
@@ -302,9 +342,9 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", help="run a scenario; write summary, time series, charts and a report")
-    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("scenario", help="scenario YAML file, or the name of a shipped one (see list)")
     _scenario_arg(p)
-    p.add_argument("--out", help="output folder (default: reports/<scenario>/<timestamp>/)")
+    p.add_argument("--out", help="output folder (default: reports/<scenario>/<timestamp>/ here)")
     p.add_argument("--json", action="store_true", help="print summary.json to stdout")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts (faster)")
     p.set_defaults(func=cmd_run)
@@ -324,7 +364,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("list", help="list the scenarios shipped")
-    p.add_argument("folder", nargs="?", help="folder to list (default: scenarios/)")
+    p.add_argument("folder", nargs="?", help="folder to list (default: the scenarios shipped with geosim)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("sweep", help="vary parameters over a design; find tipping points and sensitivities")
@@ -357,13 +397,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tuning.tune()
     args = parser().parse_args(argv)
     args.prog = "run_sim.py"
     args.argv = list(sys.argv[1:] if argv is None else argv)  # to tell an interrupted sweep how to resume
+    from sim.scenario import ScenarioError
+
     try:
         return int(args.func(args))
     except ScenarioError as err:
         print(_flag_names(err), file=sys.stderr)
+        return 2
+    except OutputError as err:
+        print(err, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.experiment import Result, run
-from sim.loader import load_scenario
-from sim.schema import Scenario
+from sim.measure.experiment import Result, run
+from sim.scenario import load_scenario
+from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"

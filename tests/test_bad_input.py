@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.loader import MAX_BYTES
+from sim.scenario.yaml_file import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sim.loader import ScenarioError, load_scenario
-from sim.schema import Scenario
-from sim.world import compile_scenario
+from sim.model.params import compile_scenario
+from sim.scenario import ScenarioError, load_scenario
+from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "scenarios" / "us_india_defense_framework_2025.yaml").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.analysis import label
+from sim.concepts.labels import assign as label
 
 THR = {"gain": np.array([0.005]), "loss": np.array([0.025]), "posture": np.array([0.01]),
        "parties": np.array([0.01]), "adversaries": np.array([0.01])}

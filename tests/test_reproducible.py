@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import simulate
-from sim.model import ReactionModel
-from sim.schema import Scenario
-from sim.world import compile_scenario
+from sim.model.engine import simulate
+from sim.model.mesa_model import ReactionModel
+from sim.model.params import compile_scenario
+from sim.scenario.schema import Scenario
 
 
 def test_mesa_model_equals_batch_engine(seed_scenario: Scenario) -> None:
@@ -34,7 +34,7 @@ def test_a_run_does_not_depend_on_its_batch(seed_scenario: Scenario) -> None:
 
 
 def test_same_seed_same_numbers_different_seed_different_numbers(seed_scenario: Scenario) -> None:
-    from sim.experiment import run
+    from sim.measure.experiment import run
 
     small = seed_scenario.model_copy(deep=True)
     small.run.replications = 4

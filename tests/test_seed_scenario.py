@@ -7,10 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.expect import PASS_SHARE, check
-from sim.experiment import Result, run
-from sim.loader import load_scenario
-from sim.schema import Scenario
+from sim.concepts.labels import PASS_SHARE
+from sim.measure.expect import check
+from sim.measure.experiment import Result, run
+from sim.scenario import load_scenario
+from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"

@@ -14,17 +14,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import kernel
 from sim.cli import main
-from sim.engine import simulate
-from sim.model import ReactionModel
-from sim.schema import Sweep
+from sim.model import kernel
+from sim.model.engine import simulate
+from sim.model.mesa_model import ReactionModel
+from sim.model.params import compile_scenario, stack
+from sim.scenario.schema import Sweep
 from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK, points_per_chunk
 from sim.sweep.chunk import Job, scenario_at
 from sim.sweep.design import parse_param
 from sim.sweep.run import plan, run_sweep
 from sim.sweep.store import read_runs
-from sim.world import compile_scenario, stack
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
@@ -47,9 +47,9 @@ def test_a_sweep_run_is_the_single_mesa_run(tmp_path: Path) -> None:
     job: Job = p.jobs[0]
     points = job.points[:3]
     compiled = [compile_scenario(scenario_at(job, values)) for _, values in points]
-    start = kernel.repeat(kernel.initial_state(stack(compiled)), job.replications)
+    cal = kernel.calibrate(stack(compiled)).repeat(job.replications)
     keys = [(job.seed, point, r, 0) for point, _ in points for r in range(job.replications)]
-    batch = simulate(stack(compiled).repeat_each(job.replications), keys, True, start=start)
+    batch = simulate(stack(compiled).repeat_each(job.replications), keys, True, calibration=cal)
     k = 5  # point index 2, replicate 1
     model = ReactionModel(compiled[2], keys[k], with_events=True)
     while model.running:
@@ -118,7 +118,7 @@ def test_sobol_and_morris_report_indices(tmp_path: Path) -> None:
 
 def test_phase_map_places_each_reaction_in_its_cell() -> None:
     """A synthetic sweep: XXX hedges unless both a >= 0.5 and b >= 0.5, where it opposes; YYY never changes."""
-    from sim.statements import LABELS
+    from sim.concepts.labels import LABELS
     from sim.sweep.analysis import phase, phase_pairs, tipping_points
 
     rows = []
@@ -222,11 +222,11 @@ def test_chunks_shrink_with_many_actors() -> None:
     assert small_plan(replications=2).manifest["chunk_size"] == RUNS_PER_CHUNK // 2
     for actors in (18, 60, 200, 1000):
         for reps in (1, 10):
-            points = points_per_chunk(actors, 60, reps)
+            points = points_per_chunk(actors, 60, reps, 6)
             assert 1 <= points <= max(1, RUNS_PER_CHUNK // reps)
             per_point = reps * 2 * 61 * actors * (actors + 7) * 8 + 3 * actors**3 * 8
             assert points == 1 or points * per_point <= CHUNK_BYTES
-    assert points_per_chunk(200, 60, 1) < points_per_chunk(60, 60, 1) < points_per_chunk(18, 60, 1) == RUNS_PER_CHUNK
+    assert points_per_chunk(200, 60, 1, 6) < points_per_chunk(60, 60, 1, 6) < points_per_chunk(18, 60, 1, 6) == RUNS_PER_CHUNK
 
 
 @pytest.mark.parametrize(("param", "says"), [

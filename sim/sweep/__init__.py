@@ -5,7 +5,7 @@ CHUNK_BYTES = 256 * 2**20  # about what one chunk's trajectories may hold in mem
 MORRIS_LEVELS = 4  # the Morris design and its analysis must agree on it
 
 
-def points_per_chunk(actors: int, steps: int, replications: int, interests: int = 6) -> int:
+def points_per_chunk(actors: int, steps: int, replications: int, interests: int) -> int:
     """As many points as fill RUNS_PER_CHUNK runs, or fewer when their memory would pass CHUNK_BYTES. A chunk
     keeps every step of its runs and their twins (alignment, posture, interests) and calibrates its points
     together (a Hessian of N^3 per point), both of which grow fast with the actor count: 96 runs of a 200-actor

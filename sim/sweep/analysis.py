@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis import OUTCOMES
-from sim.statements import LABELS
+from sim.concepts.labels import LABELS
+from sim.measure.analysis import OUTCOMES
 from sim.sweep import MORRIS_LEVELS
 
 

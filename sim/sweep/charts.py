@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgba
 
-from sim.charts import LABEL_COLOURS
-from sim.files import atomic_write
-from sim.statements import LABELS
+from sim.concepts.labels import COLOURS as LABEL_COLOURS
+from sim.concepts.labels import LABELS
+from sim.outputs.files import atomic_write
 from sim.sweep.analysis import OUTCOMES, groups_of, phase, valid
 from sim.sweep.store import chart_name, phase_name
 

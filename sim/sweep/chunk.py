@@ -7,19 +7,17 @@ the same rows whichever worker runs it and whatever else that worker ran before.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from sim import kernel
-from sim.analysis import measure, outcome_levels
-from sim.engine import Trajectory, simulate
-from sim.loader import ScenarioError, _Locations, validate_data
-from sim.overrides import apply_overrides
-from sim.schema import LabelRules, Scenario
-from sim.world import Params, compile_scenario, stack
+from sim.measure.analysis import measure, outcome_levels
+from sim.model import kernel
+from sim.model.engine import Trajectory, simulate
+from sim.model.params import Params, compile_scenario, stack
+from sim.scenario import ScenarioError, validate_dict
+from sim.scenario.schema import LabelRules, Scenario
 
 
 @dataclass(frozen=True)
@@ -35,10 +33,8 @@ class Job:
 
 def scenario_at(job: Job, values: tuple[float, ...]) -> Scenario:
     """The scenario with the swept paths set to `values`, checked like a file."""
-    data = copy.deepcopy(job.data)
     sets = [f"{name}={value!r}" for name, value in zip(job.names, values, strict=True)]
-    overridden = apply_overrides(data, sets, job.file)
-    return validate_data(data, _Locations(), job.file, overridden)
+    return validate_dict(job.data, job.file, sets)
 
 
 Good = tuple[int, tuple[float, ...], Scenario, Params]
@@ -73,21 +69,20 @@ def _simulate(job: Job, good: list[Good]) -> list[dict[str, Any]]:
     reps = job.replications
     per_point = stack([g[3] for g in good])
     params = per_point.repeat_each(reps)
-    start = kernel.repeat(kernel.initial_state(per_point), reps)
+    cal = kernel.calibrate(per_point).repeat(reps)
     keys = [(job.seed, g[0], r, 0) for g in good for r in range(reps)]
     first = params.steps + 1 - max(g[2].model.labels.months(params.steps) for g in good)
     with np.errstate(all="ignore"):
-        event = simulate(params, keys, True, start=start, record_from=first)
-        twin = simulate(params, keys, False, start=start, record_from=first)
+        event = simulate(params, keys, True, calibration=cal, record_from=first)
+        twin = simulate(params, keys, False, calibration=cal, record_from=first)
     rows: list[dict[str, Any]] = []
-    assert start.stakes is not None
     for k, (point, values, scenario, point_params) in enumerate(good):
         sl = slice(k * reps, (k + 1) * reps)
         parts = [_slice(t, sl) for t in (event, twin)]
         if not all(np.isfinite(t.alignment).all() and np.isfinite(t.interests).all() for t in parts):
             rows += _failed(job, point, values, "the model produced NaN or infinity at this point")
             continue
-        rows += _rows(job, point, values, scenario.model.labels, point_params, start.stakes[k * reps], *parts)
+        rows += _rows(job, point, values, scenario.model.labels, point_params, cal.stakes[k * reps], *parts)
     return rows
 
 

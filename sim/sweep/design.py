@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import ValidationError
 
-from sim.schema import Sweep, SweepParam
+from sim.scenario.schema import Sweep, SweepParam
 from sim.sweep import MORRIS_LEVELS
 
 

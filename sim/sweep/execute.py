@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from sim import tuning
 from sim.sweep.chunk import Job, run_chunk
 
 Done = Callable[[Job, list[dict[str, Any]]], None]
@@ -28,7 +29,8 @@ def execute(jobs: Sequence[Job], executor: str, workers: int, scheduler: str | N
 
 def _pool(jobs: Sequence[Job], workers: int, on_done: Done) -> None:
     # spawn, not fork: the parent may hold threads (progress bar, BLAS) that a forked child would inherit mid-state
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=tuning.tune) as pool:
         pending = {pool.submit(run_chunk, job): job for job in jobs}
         try:
             while pending:
@@ -54,6 +56,7 @@ def _dask(jobs: Sequence[Job], workers: int, scheduler: str | None, on_done: Don
                                dashboard_address=None)
         client = Client(cluster)
     try:
+        client.run(tuning.keep_freed_memory)  # BLAS threads are set where the worker starts (README)
         sweep = uuid.uuid4().hex  # keys unique across sweeps sharing a scheduler
         futures = [client.submit(run_chunk, job, key=f"geosim-{sweep}-chunk-{job.chunk}", pure=False)
                    for job in jobs]

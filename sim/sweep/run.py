@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import platform
 import re
@@ -15,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from sim import __version__
-from sim.files import atomic_write
-from sim.loader import ScenarioError, _Locations, load_scenario, read_yaml, validate_data
-from sim.overrides import apply_overrides
-from sim.schema import Sweep, fingerprint
+from sim.outputs.files import atomic_write
+from sim.scenario import ScenarioError, load_scenario, validate_dict
+from sim.scenario.overrides import apply_overrides
+from sim.scenario.schema import Sweep, fingerprint
+from sim.scenario.yaml_file import read_yaml
 from sim.sweep import analysis, points_per_chunk, store
 from sim.sweep.chunk import Job
 from sim.sweep.design import Design, build
@@ -51,7 +51,8 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None =
     for column, name in enumerate(names):
         _check_path(data, path, name, design.points[:, column])
     if chunk_runs is None:
-        size = points_per_chunk(len(scenario.actors), scenario.model.steps, spec.replications)
+        size = points_per_chunk(len(scenario.actors), scenario.model.steps, spec.replications,
+                                len(scenario.interests))
     else:
         size = max(1, chunk_runs // spec.replications)
     points = [(i, tuple(float(v) for v in row)) for i, row in enumerate(design.points)]
@@ -81,10 +82,8 @@ def _check_path(data: dict[str, Any], path: Path, name: str, values: np.ndarray)
     before anything runs. A value the schema refuses (out of range) is only that point's failure; since a
     refused value hides whether the name is known, the lowest, middle and highest values are all tried."""
     for value in sorted({float(np.min(values)), float(np.median(values)), float(np.max(values))}):
-        trial = copy.deepcopy(data)
         try:
-            overridden = apply_overrides(trial, [f"{name}={value!r}"], str(path))
-            validate_data(trial, _Locations(), str(path), overridden)
+            validate_dict(data, str(path), [f"{name}={value!r}"])
             return
         except ScenarioError as err:
             for problem in err.problems:

@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.files import atomic_write
+from sim.outputs.files import atomic_write
 
 
 class StoreError(Exception):

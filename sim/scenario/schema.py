@@ -1,8 +1,9 @@
 """The scenario file format, as pydantic models.
 
 Every field a student can mistype is declared here with `extra="forbid"`, so a typo is an error and not a silently
-ignored key. Cross-references (an event naming an actor that does not exist) are checked in `sim.checks`, which
-knows the whole file; this module only knows the shape of each piece.
+ignored key. Cross-references (an event naming an actor that does not exist) are checked in
+`sim.scenario.checks`, which knows the whole file; this module only knows the shape of each piece. Interests and
+effect kinds are defined in `sim.concepts`, which this module reads.
 """
 
 from __future__ import annotations
@@ -10,50 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import types
-import typing
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, model_validator
 
-DEFAULT_INTERESTS = ("security", "economy", "technology", "influence", "autonomy", "values")
-CODE_PATTERN = r"^[A-Z]{2,3}$"
-Code = Annotated[str, Field(pattern=CODE_PATTERN, description="ISO 3166-1 alpha-3 code, or EU")]
-
-
-def _not_bool(value: Any) -> Any:
-    """pydantic would read `true` as 1; no number in a scenario is ever meant as a yes/no."""
-    if isinstance(value, bool):
-        raise ValueError(f"must be a number, got {str(value).lower()}")
-    return value
-
-
-Unit = Annotated[float, BeforeValidator(_not_bool), Field(ge=0.0, le=1.0)]
-Signed = Annotated[float, BeforeValidator(_not_bool), Field(ge=-1.0, le=1.0)]
-
-
-class Strict(BaseModel):
-    # allow_inf_nan=False: `.nan` and `.inf` are YAML numbers, but no figure or weight can be one.
-    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _numbers_are_not_bools(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) and info.field_name in cls.model_fields:
-            tp = cls.model_fields[info.field_name].annotation
-            union = typing.get_origin(tp) in (typing.Union, types.UnionType)
-            members = typing.get_args(tp) if union else (tp,)
-            if bool not in members and any(m in (int, float) for m in members):
-                return _not_bool(value)
-        return value
+from sim.concepts.effects import Effect
+from sim.concepts.fields import Code, Signed, Strict, Unit
+from sim.concepts.interests import names as interest_names
 
 
 class Figure(Strict):
@@ -138,81 +102,6 @@ class Dependencies(Strict):
     arms_imports: list[Shares] = Field(default_factory=list)
     trade: list[Shares] = Field(default_factory=list)
     arms_market: ArmsMarket = Field(default_factory=ArmsMarket)
-
-
-class Effect(Strict):
-    """One change an event makes. Exactly one of the fields is set; every actor named must be a party."""
-
-    alignment: AlignmentChange | None = None
-    capability: CapabilityChange | None = None
-    technology: TechnologyChange | None = None
-    arms_share: ShareChange | None = None
-    trade_share: ShareChange | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Effect:
-        set_ = [k for k in type(self).model_fields if getattr(self, k) is not None]
-        if len(set_) != 1:
-            raise ValueError(
-                "an effect has exactly one of alignment, capability, technology, arms_share, trade_share"
-            )
-        return self
-
-    @property
-    def kind(self) -> str:
-        return next(k for k in type(self).model_fields if getattr(self, k) is not None)
-
-    def actors(self) -> list[str]:
-        change = getattr(self, self.kind)
-        return change.actors()
-
-
-class AlignmentChange(Strict):
-    """Shifts alignment and the parties' commitment to it: a treaty moves the baseline, not just today."""
-
-    between: tuple[Code, Code] | None = None
-    from_: Code | None = Field(default=None, alias="from")
-    to: Code | None = None
-    delta: Signed
-
-    @model_validator(mode="after")
-    def _one_form(self) -> AlignmentChange:
-        if (self.between is None) == (self.from_ is None or self.to is None):
-            raise ValueError("give either 'between: [A, B]' or both 'from' and 'to'")
-        return self
-
-    def actors(self) -> list[str]:
-        return list(self.between) if self.between else [self.from_ or "", self.to or ""]
-
-
-class CapabilityChange(Strict):
-    actor: Code
-    factor: Annotated[float, Field(gt=0.0, le=10.0)] = Field(description="multiplies military capability")
-
-    def actors(self) -> list[str]:
-        return [self.actor]
-
-
-class TechnologyChange(Strict):
-    actor: Code
-    delta: Signed
-
-    def actors(self) -> list[str]:
-        return [self.actor]
-
-
-class ShareChange(Strict):
-    """Moves a share of `of`'s flow to (or from) `to`; other partners' shares shrink (grow) in proportion."""
-
-    of: Code
-    to: Code
-    delta: Signed
-
-    def actors(self) -> list[str]:
-        return [self.of, self.to]
-
-
-Effect.model_rebuild()
 
 
 class Event(Strict):
@@ -306,8 +195,10 @@ class Scenario(Strict):
     title: str = Field(min_length=1)
     description: str = ""
     sources: dict[str, str] = Field(default_factory=dict, description="short key -> full citation")
-    interests: list[str] = Field(default_factory=lambda: list(DEFAULT_INTERESTS), min_length=1)
-    actors: dict[Code, Actor] = Field(min_length=2)
+    interests: list[str] = Field(default_factory=lambda: list(interest_names()), min_length=1,
+                                 description="the interests the model uses (default: every one it knows)")
+    actors: dict[Code, Actor] = Field(json_schema_extra={"minProperties": 2},
+                                      description="two at least: one that acts, one that reacts")
     relations: list[Relation] = Field(default_factory=list)
     dependencies: Dependencies = Field(default_factory=Dependencies)
     events: list[Event] = Field(default_factory=list)

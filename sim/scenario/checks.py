@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sim.schema import DEFAULT_INTERESTS, Scenario
-from sim.statements import Change, GroupShare, Reaction, parse
+from sim.concepts.interests import names as interest_names
+from sim.scenario.schema import Scenario
+from sim.scenario.statements import Change, GroupShare, Reaction, parse
 
 Found = tuple[tuple[str | int, ...], str]
 
@@ -23,12 +24,15 @@ def _unknown(code: str, s: Scenario) -> str:
 
 
 def _actors(s: Scenario) -> Iterator[Found]:
+    if len(s.actors) < 2:
+        yield ("actors",), (f"a scenario needs at least two actors, one that acts and one that reacts; it has "
+                            f"{len(s.actors)}")
     if len(set(s.interests)) != len(s.interests):
         yield ("interests",), "interest names must be unique"
     for k, name in enumerate(s.interests):
-        if name not in DEFAULT_INTERESTS:
+        if name not in interest_names():
             yield ("interests", k), (f"the model has no interest '{name}'; "
-                                     f"a scenario may use: {', '.join(DEFAULT_INTERESTS)}")
+                                     f"a scenario may use: {', '.join(interest_names())}")
     for code, actor in s.actors.items():
         for name in actor.interests:
             if name not in s.interests:
@@ -86,6 +90,7 @@ def _dependencies(s: Scenario) -> Iterator[Found]:
 
 def _events(s: Scenario) -> Iterator[Found]:
     names: set[str] = set()
+    window = s.model.labels.months(s.model.steps)
     for i, event in enumerate(s.events):
         path = ("events", i)
         if event.name in names:
@@ -93,6 +98,12 @@ def _events(s: Scenario) -> Iterator[Found]:
         names.add(event.name)
         if event.at >= s.model.steps:
             yield (*path, "at"), f"event at step {event.at} is after the last step ({s.model.steps - 1})"
+        elif s.model.steps - event.at < window:
+            yield (*path, "at"), (
+                f"event at month {event.at} leaves {s.model.steps - event.at} months before the run ends "
+                f"(model.steps {s.model.steps}), fewer than the {window} months measured "
+                f"(model.labels.window): the reaction would be measured partly before the event. Move the event "
+                f"earlier, lengthen model.steps to at least {event.at + s.model.labels.window}, or shorten the window")
         for k, code in enumerate(event.parties):
             if code not in s.actors:
                 yield (*path, "parties", k), _unknown(code, s)
@@ -105,10 +116,6 @@ def _events(s: Scenario) -> Iterator[Found]:
                         f"{code} is not a party to this event; an event may only change its parties "
                         f"({', '.join(event.parties)}): what others do must come out of the model"
                     )
-            if effect.kind in ("alignment", "arms_share", "trade_share"):
-                pair = effect.actors()
-                if len(set(pair)) < 2:
-                    yield (*path, "effects", k, effect.kind), "needs two different actors"
 
 
 def _expectations(s: Scenario) -> Iterator[Found]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import kernel
-from sim.analysis import Reactions, measure, outcomes
-from sim.engine import RunKey, Trajectory, simulate
-from sim.schema import Scenario
-from sim.world import Params, compile_scenario
+from sim.measure.analysis import Reactions, measure, outcomes
+from sim.model import kernel
+from sim.model.engine import RunKey, Trajectory, simulate
+from sim.model.params import Params, compile_scenario
+from sim.scenario.schema import Scenario
 
 CHUNK = 64  # runs per batch: large enough for numpy to pay off, small enough to keep memory flat
 
@@ -34,22 +34,20 @@ def run(scenario: Scenario, progress: Callable[[int], None] | None = None) -> Re
     params = compile_scenario(scenario)
     seed, reps = scenario.run.seed, scenario.run.replications
     keys: list[RunKey] = [(seed, 0, r, 0) for r in range(reps)]
-    start = kernel.initial_state(params)
+    cal = kernel.calibrate(params)
     rules = scenario.model.labels
     window = rules.months(params.steps)
     first = params.steps + 1 - window
-    event = _batched(params, keys, True, progress, start, first)
-    twin = _batched(params, keys, False, progress, start, first)
-    stakes = start.stakes
-    assert stakes is not None
-    reactions = measure(params, stakes[0], event, twin, rules)
+    event = _batched(params, keys, True, progress, cal, first)
+    twin = _batched(params, keys, False, progress, cal, first)
+    reactions = measure(params, cal.stakes[0], event, twin, rules)
     return Result(scenario, params, seed, reps, event, twin, reactions,
-                  outcomes(params, event, twin, window), stakes[0])
+                  outcomes(params, event, twin, window), cal.stakes[0])
 
 
 def _batched(params: Params, keys: list[RunKey], with_events: bool,
-             progress: Callable[[int], None] | None, start: kernel.State, record_from: int) -> Trajectory:
-    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress, start, record_from)
+             progress: Callable[[int], None] | None, cal: kernel.Calibration, record_from: int) -> Trajectory:
+    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress, cal, record_from)
              for i in range(0, len(keys), CHUNK)]
     if len(parts) == 1:
         return parts[0]

@@ -20,3 +20,20 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def writable_folder(folder: Path) -> str | None:
+    """Why `folder` cannot take our files, or None when it can. Creates it (and its parents) and writes a probe,
+    so that the answer is the file system's, not a guess from permission bits (root ignores them; a full or
+    read-only disk does not)."""
+    for parent in (folder, *folder.parents):
+        if parent.exists() and not parent.is_dir():
+            return f"{parent} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".geosim-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        return f"cannot write there: {err.strerror or err}"
+    return None

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LABELS = ("welcomes", "engages", "hedges", "counterbalances", "opposes", "indifferent")
-DIRECTIONS = ("up", "down", "not up", "not down")
+from sim.concepts.labels import LABELS
+
 _CODE = r"[A-Z]{2,3}"
 _DIR = r"(?P<dir>not up|not down|up|down)"
 

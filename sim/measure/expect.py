@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.analysis import Reactions
-from sim.schema import Scenario
-from sim.statements import Change, GroupShare, Reaction, parse
-from sim.world import INTERESTS
-
-PASS_SHARE = 0.8  # an expectation holds when it holds in at least this share of replicates
+from sim.concepts.labels import PASS_SHARE
+from sim.measure.analysis import Reactions
+from sim.scenario.schema import Scenario
+from sim.scenario.statements import Change, GroupShare, Reaction, parse
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ def _quantity(st: Change, r: Reactions, idx: dict[str, int]) -> tuple[np.ndarray
         return r.d_alignment[:, i, j], float(r.thresholds["alignment"][i, j])
     if st.quantity == "posture":
         return r.d_posture[:, i], float(r.thresholds["posture"][i])
-    k = INTERESTS.index(str(st.target))
+    k = r.interests.index(str(st.target))
     return r.d_interest[:, i, k], float(r.thresholds["interest"][i, k])
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.engine import Trajectory
-from sim.schema import LabelRules
-from sim.statements import LABELS
-from sim.world import INTERESTS, Params
+from sim.concepts.labels import LABELS, assign
+from sim.model.engine import Trajectory
+from sim.model.params import Params
+from sim.scenario.schema import LabelRules
 
 FLOOR = 0.002  # smallest threshold on interests: a perfectly quiet model must not call rounding a reaction
 
@@ -25,6 +25,7 @@ class Reactions:
     """Per-replicate measurements (leading axis R) and what they add up to."""
 
     codes: tuple[str, ...]
+    interests: tuple[str, ...]  # the names along each K axis
     parties: tuple[int, ...]
     d_alignment: np.ndarray  # (R,N,N) window mean of event - counterfactual
     d_posture: np.ndarray  # (R,N)
@@ -93,8 +94,9 @@ def measure(
         "gain": np.full(params.n, rules.gain_threshold),
         "loss": np.full(params.n, rules.loss_threshold),
     }
-    labels = label(valence.sum(axis=2), d_post, to_parties, to_adversaries, thr)
-    return Reactions(params.codes, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
+    labels = assign(valence.sum(axis=2), d_post, to_parties, to_adversaries, thr)
+    names = tuple(x.name for x in params.interests)
+    return Reactions(params.codes, names, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
                      labels, thr)
 
 
@@ -122,33 +124,6 @@ def _adversary_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
 
 def _toward(d_align: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return (d_align * weights[None]).sum(axis=2)
-
-
-def label(
-    valence: np.ndarray,
-    d_post: np.ndarray,
-    to_parties: np.ndarray,
-    to_adversaries: np.ndarray,
-    thr: dict[str, np.ndarray],
-) -> np.ndarray:
-    """The label rules of docs/model.md, per replicate and actor. All inputs (R,N)."""
-    hurt = valence < -thr["loss"]
-    gain = valence > thr["gain"]
-    arms = d_post > thr["posture"]
-    allies_rivals = to_adversaries > thr["adversaries"]
-    closer = to_parties > thr["parties"]
-    away = to_parties < -thr["parties"]
-    out = np.full(valence.shape, "indifferent", dtype=object)
-    mixed = ~hurt & ~gain
-    out[mixed & closer] = "engages"
-    out[mixed & away] = "opposes"
-    out[mixed & ~closer & arms] = "counterbalances"
-    out[gain] = "welcomes"
-    out[gain & away] = "hedges"
-    out[hurt] = "hedges"
-    out[hurt & away] = "opposes"
-    out[hurt & (arms | (allies_rivals & away))] = "counterbalances"
-    return out
 
 
 def interval(x: np.ndarray) -> tuple[float, float, float]:
@@ -194,7 +169,7 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     share = r.share(actor)[label_]
     val = r.valence[:, actor].mean(axis=0)
     order = np.argsort(-np.abs(val))
-    drivers = [f"{INTERESTS[k]} {val[k]:+.3f}" for k in order[:3] if abs(val[k]) >= 0.001]
+    drivers = [f"{r.interests[k]} {val[k]:+.3f}" for k in order[:3] if abs(val[k]) >= 0.001]
     total = val.sum()
     feel = "gains" if total > r.thresholds["gain"][actor] else (
         "loses" if total < -r.thresholds["loss"][actor] else "is mixed")
@@ -213,5 +188,5 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     after = r.d_interest[:, actor].mean(axis=0)
     k = int(np.argmax(np.abs(after)))
     if abs(after[k]) >= 0.001:
-        parts.append(f"Once everyone has reacted, its {INTERESTS[k]} has moved most ({after[k]:+.3f}).")
+        parts.append(f"Once everyone has reacted, its {r.interests[k]} has moved most ({after[k]:+.3f}).")
     return " ".join(parts)

@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from sim.loader import Problem, ScenarioError, parse_value
+from sim.scenario.problems import Problem, ScenarioError
+from sim.scenario.yaml_file import parse_value
 
 # top-level blocks that a scenario may leave out (they have defaults), so `--set model.steps=12` can create them
 SETTINGS_BLOCKS = frozenset({"model", "run", "dependencies", "sweep"})

@@ -11,20 +11,11 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from sim.schema import DEFAULT_INTERESTS, Scenario
-
-INTERESTS = DEFAULT_INTERESTS  # the interest functions the engine knows, in the order of the K axis
-
-
-@dataclass(frozen=True)
-class Effect:
-    """One compiled event effect: which arrays it touches, by actor index, and by how much (per batch member)."""
-
-    kind: str
-    i: int
-    j: int
-    amount: np.ndarray  # (B,)
-    symmetric: bool = False
+from sim.concepts import interests
+from sim.concepts.effects import Compiled
+from sim.concepts.interests import Interest
+from sim.scenario.schema import Event as ScenarioEvent
+from sim.scenario.schema import Scenario, Shares
 
 
 @dataclass(frozen=True)
@@ -32,7 +23,7 @@ class Event:
     name: str
     at: int
     parties: tuple[int, ...]
-    effects: tuple[Effect, ...]
+    effects: tuple[Compiled, ...]
 
 
 @dataclass(frozen=True)
@@ -40,6 +31,7 @@ class Params:
     """Everything fixed during a run. Shapes: (B,) scalars, (B,N) per actor, (B,N,N) per pair, (B,N,K) weights."""
 
     codes: tuple[str, ...]
+    interests: tuple[Interest, ...]  # the scenario's selection, in the order of the K axis
     mil_share: np.ndarray
     gdp_share: np.ndarray
     spending: np.ndarray  # military expenditure, US$ bn, for the arms market
@@ -78,9 +70,6 @@ class Params:
     def batch(self) -> int:
         return int(self.weights.shape[0])
 
-    def without_events(self) -> Params:
-        return replace(self, events=())
-
     def repeat_each(self, m: int) -> Params:
         """Every batch member m times in a row."""
         return self._map(lambda x: np.repeat(x, m, axis=0))
@@ -107,10 +96,11 @@ def stack(items: list[Params]) -> Params:
     first = items[0]
 
     def timeline(p: Params) -> tuple:
-        return p.codes, p.steps, tuple((e.name, e.at, e.parties, tuple(x.kind for x in e.effects)) for e in p.events)
+        events = tuple((e.name, e.at, e.parties, tuple(x.kind for x in e.effects)) for e in p.events)
+        return p.codes, tuple(x.name for x in p.interests), p.steps, events
 
     if any(timeline(p) != timeline(first) for p in items):
-        raise ValueError("points of a sweep must share actors, steps and the events' timeline")
+        raise ValueError("points of a sweep must share actors, interests, steps and the events' timeline")
 
     def cat(xs: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(xs, axis=0)
@@ -133,10 +123,12 @@ def compile_scenario(s: Scenario) -> Params:
     actors = list(s.actors.values())
     mil = np.array([a.military_expenditure.value for a in actors], dtype=float)
     gdp = np.array([a.gdp.value for a in actors], dtype=float)
-    weights = np.zeros((n, len(INTERESTS)))
+    chosen = interests.select(s.interests)
+    order = [x.name for x in chosen]
+    weights = np.zeros((n, len(chosen)))
     for k, a in enumerate(actors):
         for name, w in a.interests.items():
-            weights[k, INTERESTS.index(name)] = w
+            weights[k, order.index(name)] = w
         weights[k] /= weights[k].sum()
     align = np.zeros((n, n))
     prox = np.zeros((n, n))
@@ -159,6 +151,7 @@ def compile_scenario(s: Scenario) -> Params:
     events = tuple(_compile_event(e, idx) for e in sorted(s.events, key=lambda e: e.at))
     return Params(
         codes=codes,
+        interests=chosen,
         mil_share=one(mil / mil.sum()),
         gdp_share=one(gdp / gdp.sum()),
         spending=one(mil),
@@ -191,7 +184,7 @@ def compile_scenario(s: Scenario) -> Params:
     )
 
 
-def _shares(deps: list, idx: dict[str, int], n: int) -> np.ndarray:
+def _shares(deps: list[Shares], idx: dict[str, int], n: int) -> np.ndarray:
     out = np.zeros((n, n))
     for dep in deps:
         for code, share in dep.shares.items():
@@ -199,17 +192,5 @@ def _shares(deps: list, idx: dict[str, int], n: int) -> np.ndarray:
     return out
 
 
-def _compile_event(e, idx: dict[str, int]) -> Event:
-    effects = []
-    for eff in e.effects:
-        change = getattr(eff, eff.kind)
-        if eff.kind == "alignment":
-            a, b = change.between if change.between else (change.from_, change.to)
-            effects.append(Effect("alignment", idx[a], idx[b], np.array([change.delta]), change.between is not None))
-        elif eff.kind == "capability":
-            effects.append(Effect("capability", idx[change.actor], -1, np.array([change.factor])))
-        elif eff.kind == "technology":
-            effects.append(Effect("technology", idx[change.actor], -1, np.array([change.delta])))
-        else:
-            effects.append(Effect(eff.kind, idx[change.of], idx[change.to], np.array([change.delta])))
-    return Event(e.name, e.at, tuple(idx[p] for p in e.parties), tuple(effects))
+def _compile_event(e: ScenarioEvent, idx: dict[str, int]) -> Event:
+    return Event(e.name, e.at, tuple(idx[p] for p in e.parties), tuple(x.compile(idx) for x in e.effects))

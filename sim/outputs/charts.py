@@ -10,20 +10,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.experiment import Result
-from sim.statements import LABELS
-from sim.world import INTERESTS
+from sim.concepts.labels import COLOURS as LABEL_COLOURS
+from sim.concepts.labels import LABELS
+from sim.measure.experiment import Result
+from sim.outputs.files import atomic_write
 
-LABEL_COLOURS = {
-    "welcomes": "#2a9d8f",
-    "engages": "#8ab17d",
-    "hedges": "#e9c46a",
-    "counterbalances": "#e76f51",
-    "opposes": "#b23a48",
-    "indifferent": "#bdbdbd",
-}
-INTEREST_COLOURS = dict(zip(INTERESTS, ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8d99ae"],
-                            strict=True))
 plt.rcParams.update({"font.size": 12, "axes.titlesize": 15, "axes.titleweight": "bold", "figure.dpi": 110,
                      "axes.spines.top": False, "axes.spines.right": False})
 
@@ -69,25 +60,26 @@ def drivers(result: Result, path: Path) -> None:
     r, p = result.reactions, result.params
     order = _order(result)[::-1]
     val = r.valence.mean(axis=0)  # (N,K)
+    colours = [x.colour for x in p.interests]
     fig, ax = plt.subplots(figsize=(11, 0.42 * p.n + 1.8))
     for row, i in enumerate(order):
         pos_left, neg_left = 0.0, 0.0
-        for k, name in enumerate(INTERESTS):
+        for k, colour in enumerate(colours):
             v = val[i, k]
             if v >= 0:
-                ax.barh(row, v, left=pos_left, color=INTEREST_COLOURS[name], height=0.8)
+                ax.barh(row, v, left=pos_left, color=colour, height=0.8)
                 pos_left += v
             else:
-                ax.barh(row, v, left=neg_left, color=INTEREST_COLOURS[name], height=0.8)
+                ax.barh(row, v, left=neg_left, color=colour, height=0.8)
                 neg_left += v
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xscale("symlog", linthresh=0.02)
     ax.set_yticks(range(len(order)), [p.codes[i] for i in order])
     ax.set_xlabel("change of weighted utility at impact (actor's own stake units; symmetric log scale)")
     ax.set_title("What the events did to each actor's interests", loc="left")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in INTEREST_COLOURS.values()]
-    ax.legend(handles, INTERESTS, ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.07 - 1.2 / (p.n + 4)),
-              frameon=False, fontsize=10)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
+    ax.legend(handles, r.interests, ncol=len(colours), loc="upper center",
+              bbox_to_anchor=(0.5, -0.07 - 1.2 / (p.n + 4)), frameon=False, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
@@ -147,7 +139,7 @@ def actor(result: Result, i: int, path: Path) -> None:
     axes[0].set_title("Label (share of runs)", loc="left")
     axes[0].tick_params(axis="x", rotation=30)
     val = r.valence[:, i].mean(axis=0)
-    axes[1].barh(INTERESTS, val, color=[INTEREST_COLOURS[k] for k in INTERESTS])
+    axes[1].barh(r.interests, val, color=[x.colour for x in p.interests])
     axes[1].axvline(0, color="black", lw=0.8)
     axes[1].invert_yaxis()
     axes[1].set_title("Interests at impact", loc="left")
@@ -169,14 +161,14 @@ def actor(result: Result, i: int, path: Path) -> None:
     plt.close(fig)
 
 
-def all_charts(result: Result, out: Path) -> list[Path]:
-    written = [out / "reactions.png", out / "drivers.png", out / "trajectories.png"]
-    reactions(result, written[0])
-    drivers(result, written[1])
-    trajectories(result, written[2])
-    (out / "actors").mkdir(exist_ok=True)
+def write_all(result: Result, out: Path) -> list[Path]:
+    """Every chart of a run, each written whole or not at all: reactions, drivers, trajectories, one per actor."""
+    written = []
+    for name, draw in (("reactions.png", reactions), ("drivers.png", drivers), ("trajectories.png", trajectories)):
+        atomic_write(out / name, lambda tmp, draw=draw: draw(result, tmp))
+        written.append(out / name)
     for i, code in enumerate(result.params.codes):
         path = out / "actors" / f"{code}.png"
-        actor(result, i, path)
+        atomic_write(path, lambda tmp, i=i: actor(result, i, tmp))
         written.append(path)
     return written

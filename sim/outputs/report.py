@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.statements import LABELS
-from sim.world import INTERESTS
+from sim.concepts.labels import LABELS, PASS_SHARE, glossary
 
 
 def render(summary: dict[str, Any], scenario_description: str) -> str:
     s = summary
+    interests = list(next(iter(s["actors"].values()))["valence_by_interest"])
     lines = [
         f"# {s['title']}",
         "",
@@ -43,7 +43,7 @@ def render(summary: dict[str, Any], scenario_description: str) -> str:
             "## What the source expected",
             "",
             f"{s['expectations_passed']} of {s['expectations_total']} expectations hold "
-            "(a statement holds when it is true in at least 80% of replicates).",
+            f"(a statement holds when it is true in at least {PASS_SHARE:.0%} of replicates).",
             "",
             "| expected | observed | share | holds |",
             "|---|---|---|---|",
@@ -61,12 +61,8 @@ def render(summary: dict[str, Any], scenario_description: str) -> str:
         "",
         "## Reading this",
         "",
-        "- **welcomes**: the events serve the actor's interests and it does not move away from the parties. "
-        "**engages**: a mixed bag at impact, and the actor moves toward the parties. **hedges**: the actor loses, "
-        "but keeps its ties with the parties. **counterbalances**: the actor loses and arms, or moves away from "
-        "the parties and toward their rivals (or, mixed at impact, arms). **opposes**: the actor loses and moves "
-        "away from the parties. **indifferent**: nothing beyond noise. The exact rules: docs/model.md, 'Labels'.",
-        f"- *At impact* is the change of the actor's weighted interests ({', '.join(INTERESTS)}) the moment the "
+        f"- {glossary()} The exact rules: docs/model.md, 'Labels'.",
+        f"- *At impact* is the change of the actor's weighted interests ({', '.join(interests)}) the moment the "
         "events struck, before anyone reacted, in units of the actor's own starting stakes.",
         "- Thresholds for 'moved' come from placebo pairs: two runs without events on different random numbers.",
         "- The model and its assumptions: docs/model.md. Change a weight with `--set` and run again.",

@@ -10,11 +10,10 @@ from typing import Any
 import numpy as np
 
 from sim import __version__
-from sim.analysis import explain
-from sim.expect import check
-from sim.experiment import Result
-from sim.schema import fingerprint
-from sim.world import INTERESTS
+from sim.measure.analysis import explain
+from sim.measure.expect import check
+from sim.measure.experiment import Result
+from sim.scenario.schema import fingerprint
 
 
 def build(result: Result) -> dict[str, Any]:
@@ -30,14 +29,14 @@ def build(result: Result) -> dict[str, Any]:
             "reaction": r.modal(i),
             "reaction_share": {k: round(v, 4) for k, v in r.share(i).items()},
             "valence": round(float(r.valence[:, i].sum(axis=1).mean()), 5),
-            "valence_by_interest": {k: round(float(v), 5) for k, v in zip(INTERESTS, r.valence[:, i].mean(0),
+            "valence_by_interest": {k: round(float(v), 5) for k, v in zip(r.interests, r.valence[:, i].mean(0),
                                                                                  strict=True)},
             "alignment_change": {c: round(float(mean_align[j]), 5) for j, c in enumerate(p.codes) if j != i},
             "alignment_toward_parties": round(float(r.toward_parties[:, i].mean()), 5),
             "alignment_toward_rivals_of_parties": round(float(r.toward_adversaries[:, i].mean()), 5),
             "posture_change": round(float(r.d_posture[:, i].mean()), 5),
             "posture_raised_share": round(float(np.mean(r.d_posture[:, i] > r.thresholds["posture"][i])), 4),
-            "interest_change": {k: round(float(v), 5) for k, v in zip(INTERESTS, r.d_interest[:, i].mean(0),
+            "interest_change": {k: round(float(v), 5) for k, v in zip(r.interests, r.d_interest[:, i].mean(0),
                                                                               strict=True)},
             "explanation": explain(r, i, names),
         }

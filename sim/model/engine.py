@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim import kernel
-from sim.world import Params
+from sim.concepts.interests import Terms
+from sim.model import kernel
+from sim.model.params import Params
 
 RunKey = tuple[int, int, int, int]  # (seed, point, replicate, stream); stream 0 is the run and its twin
 UNIFORMS_PER_BLOCK = 2**21  # 16 MiB of random numbers drawn ahead per batch
@@ -46,11 +47,11 @@ def simulate(
     keys: Sequence[RunKey],
     with_events: bool = True,
     progress: Callable[[int], None] | None = None,
-    start: kernel.State | None = None,
+    calibration: kernel.Calibration | None = None,
     record_from: int = 0,
 ) -> Trajectory:
     """Run len(keys) runs of `params` (a batch of one, broadcast) for params.steps steps; `progress` is told how
-    many run-steps were done after each step. `start` is the calibrated initial state, if already computed.
+    many run-steps were done after each step. `calibration` is that of `params`, if already computed.
     Interests are recorded from step `record_from` on (zeros before): they are costly and only the measured
     window needs them."""
     b, n, steps = len(keys), params.n, params.steps
@@ -58,42 +59,47 @@ def simulate(
     gens = [run_generator(k) for k in keys]
     for g in gens:
         skip_mesa_draw(g)
-    state = (start or kernel.initial_state(params)).copy()
+    cal = calibration or kernel.calibrate(params)
+    state = kernel.initial_state(params)
     if params.batch == 1:
-        state = kernel.repeat(state, b)
+        state, cal = state.repeat(b), cal.repeat(b)
+    derived = kernel.derive(state, p, cal)
+    k = len(params.interests)
     out = Trajectory(
         alignment=np.empty((b, steps + 1, n, n)),
         posture=np.empty((b, steps + 1, n)),
-        interests=np.zeros((b, steps + 1, n, kernel.K)),
-        valence=np.zeros((b, n, kernel.K)),
+        interests=np.zeros((b, steps + 1, n, k)),
+        valence=np.zeros((b, n, k)),
     )
-    terms = _record(out, 0, state, p, record_from)  # the terms of the current state, when already computed
+    terms = _record(out, 0, state, p, derived, record_from)  # the terms of the current state, when computed
     events = p.events if with_events else ()
     block = max(1, UNIFORMS_PER_BLOCK // (b * n * (n + 1)))
     for t in range(steps):
         for event in (e for e in events if e.at == t):
-            before = kernel.interests(state, p, terms)
+            before = kernel.interests(state, p, terms or kernel.terms(state, p, derived.setting))
             kernel.apply_event(state, event)
-            terms = kernel.terms(state, p)
+            derived = kernel.derive(state, p, cal)
+            terms = kernel.terms(state, p, derived.setting)
             out.valence += kernel.interests(state, p, terms) - before
         if t % block == 0:  # one draw per run per block of steps, not per step: the same stream, fewer calls
             uniforms = np.empty((b, min(block, steps - t), n, n + 1))
             for g, run in zip(gens, uniforms, strict=True):
                 g.random(out=run)
         u = uniforms[:, t % block]
-        d_align, d_post = kernel.decide(state, p, u, terms)
+        d_align, d_post = kernel.decide(state, p, derived, u, terms)
         kernel.apply_moves(state, d_align, d_post)
-        terms = _record(out, t + 1, state, p, record_from)
+        terms = _record(out, t + 1, state, p, derived, record_from)
         if progress is not None:
             progress(b)
     return out
 
 
-def _record(out: Trajectory, t: int, state: kernel.State, p: Params, record_from: int) -> kernel.Terms | None:
+def _record(out: Trajectory, t: int, state: kernel.State, p: Params, derived: kernel.Derived,
+            record_from: int) -> Terms | None:
     out.alignment[:, t] = state.alignment
     out.posture[:, t] = state.posture
     if t < record_from:  # before, the zeros it was allocated with
         return None
-    terms = kernel.terms(state, p)
+    terms = kernel.terms(state, p, derived.setting)
     out.interests[:, t] = kernel.interests(state, p, terms)
     return terms

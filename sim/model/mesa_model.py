@@ -11,9 +11,9 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import kernel
-from sim.engine import RunKey, run_generator
-from sim.world import Params
+from sim.model import kernel
+from sim.model.engine import RunKey, run_generator
+from sim.model.params import Params
 
 
 class StateAgent(mesa.Agent):
@@ -54,6 +54,8 @@ class ReactionModel(mesa.Model):
         self.params = params.select(0)
         self.events = self.params.events if with_events else ()
         self.state = kernel.initial_state(self.params)
+        self.calibration = kernel.calibrate(self.params)
+        self.derived = kernel.derive(self.state, self.params, self.calibration)
         for i, code in enumerate(self.params.codes):
             StateAgent(self, i, code)
         self.utilities = self._utilities()
@@ -64,9 +66,8 @@ class ReactionModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _utilities(self) -> np.ndarray:
-        assert self.state.stakes is not None
-        x = kernel.interests(self.state, self.params)[0]
-        return (x * self.params.weights[0] / self.state.stakes[0]).sum(axis=1)
+        x = kernel.interests(self.state, self.params, kernel.terms(self.state, self.params, self.derived.setting))
+        return (x[0] * self.params.weights[0] / self.calibration.stakes[0]).sum(axis=1)
 
     @property
     def tension(self) -> float:
@@ -81,10 +82,11 @@ class ReactionModel(mesa.Model):
         t = self.steps - 1  # Mesa counts steps from 1; the scenario's timeline from 0
         for event in (e for e in self.events if e.at == t):
             kernel.apply_event(self.state, event)
+            self.derived = kernel.derive(self.state, self.params, self.calibration)
         n = self.params.n
         u = self.rng.random((n, n + 1))[None]
         # computed afresh from the state each step, so a state changed by hand between steps (teaching) counts
-        gain_alignment, gain_posture = kernel.pressures(self.state, self.params)
+        gain_alignment, gain_posture = kernel.pressures(self.state, self.params, self.derived)
         self.agents.do("decide", gain_alignment, gain_posture, u)
         ordered = sorted(self.agents, key=lambda a: a.index)
         d_align = np.stack([a.move_alignment for a in ordered])[None]

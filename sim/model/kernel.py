@@ -1,0 +1,296 @@
+"""The model's mathematics as array functions over a leading batch axis. See docs/model.md for the equations.
+
+The Mesa model (`sim.model.mesa_model`) calls these with a batch of one; batch runs call them with many runs at
+once. Both paths run the same floating-point operations in the same order, so a run gives the same numbers
+whichever drove it.
+
+What a run holds is split by how long it lives:
+- `State`: what actors and events change, step by step;
+- `Calibration`: computed once from the observed world (`calibrate`), frozen;
+- `Derived`: arrays that only events change, rebuilt after each event (`derive`);
+- `Terms` (sim.concepts.interests): the quantities of one state that the interests share.
+
+Notation: A[b, i, j] is i's alignment toward j in [-1, 1]; P[b, i] is i's posture (1 = observed effort).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from sim.concepts import effects
+from sim.concepts.arrays import both_ways, parts, zero_diagonal
+from sim.concepts.interests import Setting, Terms, setting, terms
+from sim.model.params import Event, Params
+
+STAKE_FLOOR = 0.1  # an interest's stake is at least this share of the actor's mean stake (none is ever zero)
+STAKE_EPS = 1e-9
+CURVATURE_STEP = 1e-5  # forward-difference step of the calibration's Hessians
+CURVATURE_ELEMENTS = 2**20  # calibration perturbs copies of the state a group at a time: about 8 MiB per array
+ALIGNMENT_RANGE = (-1.0, 1.0)
+POSTURE_RANGE = (0.1, 5.0)
+LOGIT_CLIP = 50.0  # exp() of a larger exponent overflows nothing but decides nothing either
+
+
+@dataclass
+class State:
+    """What changes during a run. Shapes: (B,N,N) per pair, (B,N) per actor."""
+
+    alignment: np.ndarray
+    anchor: np.ndarray  # where inertia pulls alignment back to; events move it
+    posture: np.ndarray
+    capability: np.ndarray  # multiplier on military capability
+    technology: np.ndarray
+    arms: np.ndarray  # share of i's arms imports from j
+    trade: np.ndarray  # share of i's trade with j
+
+    def copy(self) -> State:
+        return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+    def repeat(self, m: int) -> State:
+        """Every batch member m times in a row."""
+        return State(**{f.name: np.repeat(getattr(self, f.name), m, axis=0) for f in fields(self)})
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The observed world read as a stable equilibrium (revealed preference), computed once per run."""
+
+    stakes: np.ndarray  # (B,N,K) size of each actor's marginal stake in each interest at the start
+    grad0: np.ndarray  # (B,N,N) the marginal pull of the interests on each tie at the observed state
+    gradp0: np.ndarray  # (B,N) and on posture
+    pull: np.ndarray  # (B,N,N) strength of the pull of each tie back to its anchor
+    pull_p: np.ndarray  # (B,N) and of posture back to its observed level
+
+    def repeat(self, m: int) -> Calibration:
+        return Calibration(**{f.name: np.repeat(getattr(self, f.name), m, axis=0) for f in fields(self)})
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Arrays that only events (and the parameters) change: rebuilt after each event, read every step."""
+
+    setting: Setting  # what the interests read besides the state's choices
+    committed: np.ndarray  # (B,N,N) friendly part of the anchor, both ways: c+[j,k] + c+[k,j] (closure)
+    scale: np.ndarray  # (B,N,K) weight per unit of stake: the utility is sum_k scale[k] X[k]
+    steady_a: np.ndarray  # (B,N,N) the weighted alignment gradient of the steady interests
+    steady_p: np.ndarray  # (B,N) and their posture gradient
+    baseline: np.ndarray  # (B,N,N) grad0 less the reciprocity term of the anchor
+    pull: np.ndarray  # (B,N,N) the calibration's pull on a tie that strengthens or holds
+    pull_losing: np.ndarray  # (B,N,N) the pull on a friendship that weakens (loss aversion)
+    gradp0: np.ndarray  # (B,N)
+    pull_p: np.ndarray  # (B,N)
+
+
+def initial_state(p: Params) -> State:
+    b = p.batch
+    return State(
+        alignment=np.broadcast_to(p.alignment0, (b, p.n, p.n)).copy(),
+        anchor=np.broadcast_to(p.alignment0, (b, p.n, p.n)).copy(),
+        posture=np.broadcast_to(p.posture0, (b, p.n)).copy(),
+        capability=np.ones((b, p.n)),
+        technology=np.broadcast_to(p.tech0, (b, p.n)).copy(),
+        arms=np.broadcast_to(p.arms0, (b, p.n, p.n)).copy(),
+        trade=np.broadcast_to(p.trade0, (b, p.n, p.n)).copy(),
+    )
+
+
+def derive(s: State, p: Params, cal: Calibration) -> Derived:
+    """Everything a step reads that only an event can change. Call again after every event."""
+    where = setting(s, p)
+    scale = p.weights / cal.stakes
+    steady_a, steady_p = _steady(s, p, terms(s, p, where), scale)
+    return Derived(
+        setting=where,
+        committed=both_ways(parts(s.anchor)[0]),
+        scale=scale,
+        steady_a=steady_a,
+        steady_p=steady_p,
+        baseline=cal.grad0 - p.reciprocity[:, None, None] * (s.anchor - np.swapaxes(s.anchor, 1, 2)),
+        pull=cal.pull,
+        pull_losing=cal.pull * np.where(s.anchor > 0.0, p.loss_aversion[:, None, None], 1.0),
+        gradp0=cal.gradp0,
+        pull_p=cal.pull_p,
+    )
+
+
+def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The weighted gradients of the interests marked steady, summed in INTERESTS' order."""
+    total_a, total_p = np.zeros(s.alignment.shape), np.zeros(s.posture.shape)
+    first_a = first_p = True
+    for k, interest in enumerate(p.interests):
+        if not interest.steady:
+            continue
+        ga, gp = interest.gradient(s, p, t)
+        if ga is not None:
+            term = ga * scale[:, :, k, None]
+            total_a, first_a = (term if first_a else total_a + term), False
+        if gp is not None:
+            term_p = gp * scale[:, :, k]
+            total_p, first_p = (term_p if first_p else total_p + term_p), False
+    return zero_diagonal(np.array(total_a, copy=True)), np.broadcast_to(total_p, s.posture.shape).copy()
+
+
+def calibrate(p: Params) -> Calibration:
+    """Treat the observed world as a stable equilibrium (revealed preference).
+
+    First order: whatever marginal pull the interests exert on the observed state is cancelled by a fixed term
+    (the unobserved reasons that keep states where they are), so only changes move them. Second order: where an
+    actor's utility curves upward along one of its own ties (a runaway), the pull back to the anchor is raised by
+    that curvature, so the observed state is a maximum and not a saddle. Each interest is measured in units of
+    the actor's own starting stake in it, which makes weights comparable between large and small states."""
+    s = initial_state(p)
+    ga, gp = interest_gradients(s, p, terms(s, p, setting(s, p)))
+    size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / p.n)  # (B,N,K) marginal stake of each interest
+    stakes = size + STAKE_FLOOR * size.mean(axis=2, keepdims=True) + STAKE_EPS
+    # the utility reads only the stakes; the pulls are what the rest of this computes
+    unpulled = np.zeros_like(s.alignment)
+    first = derive(s, p, Calibration(stakes, unpulled, unpulled[..., 0], unpulled, unpulled[..., 0]))
+    grad0, gradp0 = utility_gradients(s, p, first)
+    curv_a, curv_p = _curvature(s, p, first)
+    return Calibration(stakes=stakes, grad0=grad0, gradp0=gradp0,
+                       pull=p.inertia[:, None, None] + np.maximum(curv_a, 0.0),
+                       pull_p=p.posture_inertia[:, None] + np.maximum(curv_p, 0.0))
+
+
+def _curvature(s: State, p: Params, d: Derived) -> tuple[np.ndarray, np.ndarray]:
+    """The least pull per actor that makes each actor's own utility concave in its own choices.
+
+    For each actor, the Hessian of its utility over its own ties: its largest eigenvalue, if positive, is the extra
+    pull its ties need; likewise for posture. The Hessians are taken by forward differences with all actors
+    perturbed at once, each along a different tie (round r moves every i's tie to i + r): N rounds instead of N^2
+    copies. What one actor's move does to another's marginal values leaks into the estimate; a stability bound
+    does not need it exact, and tests/test_kernel.py checks that the calibrated world does not drift."""
+    b, n = s.posture.shape
+    h = CURVATURE_STEP
+    actors = np.arange(n)
+    ga_0, gp_0 = utility_gradients(s, p, d)
+    hess = np.zeros((b, n, n, n))  # hess[k, i, j, l] = d g[i,l] / d A[i,j]
+    pull_p = np.zeros((b, n))
+    # rounds 1..n-1 move ties, round 0 moves postures; a group of rounds at a time bounds the memory
+    group = max(1, CURVATURE_ELEMENTS // (b * n * n))
+    for first in range(0, n, group):
+        rounds = range(first, min(n, first + group))
+        up = s.repeat(len(rounds))  # member-major: copy k * len(rounds) + c
+        copy = np.arange(b * len(rounds)).reshape(b, len(rounds))
+        for c, r in enumerate(rounds):
+            if r == 0:
+                up.posture[copy[:, c]] += h
+            else:
+                up.alignment[copy[:, c][:, None], actors, (actors + r) % n] += h
+        ga_up, gp_up = utility_gradients(up, p.repeat_each(len(rounds)), _repeat(d, len(rounds)))
+        ga_up, gp_up = ga_up.reshape(b, len(rounds), n, n), gp_up.reshape(b, len(rounds), n)
+        for c, r in enumerate(rounds):
+            if r == 0:
+                pull_p = np.maximum((gp_up[:, c] - gp_0) / h, 0.0)
+            else:
+                hess[:, actors, (actors + r) % n, :] = (ga_up[:, c] - ga_0) / h
+    others = np.stack([np.delete(actors, i) for i in range(n)])  # (N, N-1)
+    own = hess[:, actors[:, None, None], others[:, :, None], others[:, None, :]]  # (B, N, N-1, N-1)
+    top = np.linalg.eigvalsh(0.5 * (own + np.swapaxes(own, 2, 3)))[..., -1]
+    return np.maximum(top, 0.0)[:, :, None] * np.ones((1, 1, n)), pull_p
+
+
+def _repeat(d: Derived, m: int) -> Derived:
+    """Every batch member m times in a row (the arrays are the same for a perturbed copy of a state)."""
+    def rep(x: np.ndarray) -> np.ndarray:
+        return np.repeat(x, m, axis=0)
+
+    where = Setting(**{f.name: rep(getattr(d.setting, f.name)) for f in fields(Setting)})
+    return Derived(setting=where, **{f.name: rep(getattr(d, f.name)) for f in fields(d) if f.name != "setting"})
+
+
+def interests(s: State, p: Params, t: Terms) -> np.ndarray:
+    """Each actor's value of each interest in state `s`: (B,N,K)."""
+    x = np.empty((*s.posture.shape, len(p.interests)))
+    for k, interest in enumerate(p.interests):
+        x[..., k] = interest.value(s, p, t)
+    return x
+
+
+def interest_gradients(s: State, p: Params, t: Terms) -> tuple[np.ndarray, np.ndarray]:
+    """d interest_i / d A[i, j] and d interest_i / d P[i], per interest: (B,N,N,K) and (B,N,K).
+
+    Each actor differentiates only its own utility with respect to its own choices, holding the others' fixed
+    (the first-order evaluation of docs/model.md). Checked against finite differences in the tests."""
+    ga = np.zeros((*s.alignment.shape, len(p.interests)))
+    gp = np.zeros((*s.posture.shape, len(p.interests)))
+    for k, interest in enumerate(p.interests):
+        a, post = interest.gradient(s, p, t)
+        if a is not None:
+            ga[..., k] = zero_diagonal(np.array(a, copy=True))
+        if post is not None:
+            gp[..., k] = post
+    return ga, gp
+
+
+def utility_gradients(s: State, p: Params, d: Derived, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted sum of interest gradients, each interest measured in units of its own starting stake. The steady
+    interests come summed from `d`."""
+    t = terms(s, p, d.setting) if t is None else t
+    total_a = _closure_gradient(p, d, t)
+    total_a += d.steady_a
+    total_p = d.steady_p.copy()
+    for k, interest in enumerate(p.interests):
+        if interest.steady:
+            continue
+        ga, gp = interest.gradient(s, p, t)
+        if ga is not None:
+            total_a += ga * d.scale[:, :, k, None]
+        if gp is not None:
+            total_p += gp * d.scale[:, :, k]
+    return zero_diagonal(total_a), total_p
+
+
+def _closure_gradient(p: Params, d: Derived, t: Terms) -> np.ndarray:
+    """Triadic closure: i values ties with its partners' committed partners, sum_jk a+[i,j] a+[i,k] c+[j,k],
+    where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
+    coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
+    return p.closure[:, None, None] * t.on_pos * (t.pos @ d.committed)
+
+
+def pressures(s: State, p: Params, d: Derived, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The calibrated marginal utility of moving toward each partner and of raising posture."""
+    ga, gp = utility_gradients(s, p, d, t)
+    # reciprocity: a one-sided relationship costs; matching the partner's stance is part of the equilibrium
+    # (the baseline holds the calibration term and the anchor's own imbalance)
+    ga -= d.baseline
+    ga -= p.reciprocity[:, None, None] * (s.alignment - np.swapaxes(s.alignment, 1, 2))
+    # loss aversion: weakening an existing friendship is pulled back harder than strengthening it
+    drift = s.alignment - s.anchor
+    ga -= np.where(drift < 0.0, d.pull_losing, d.pull) * drift
+    gp = gp - d.gradp0 - d.pull_p * (s.posture - p.posture0)
+    return ga, gp
+
+
+def choose(gain: np.ndarray, step: np.ndarray, rationality: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Logit choice among away / hold / toward (-step, 0, +step), picked with uniform numbers `u`.
+
+    Elementwise, so an agent choosing its own row gets bit-for-bit what the batch computes for it."""
+    # with e = exp(rationality * step * gain): P(away) = 1 / (1 + e + e^2), P(away or hold) = (1 + e) / (1 + e + e^2)
+    e = np.exp(np.clip(gain * (rationality * step), -LOGIT_CLIP, LOGIT_CLIP))
+    hold = 1.0 + e
+    q = u * (hold * e + 1.0)
+    return ((q >= 1.0).astype(float) + (q >= hold) - 1.0) * step
+
+
+def decide(s: State, p: Params, d: Derived, u: np.ndarray, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All actors' moves for one step; u is (B, N, N+1) uniforms: one per partner, the last for posture."""
+    ga, gp = pressures(s, p, d, t)
+    lam = p.rationality[:, None, None]
+    d_align = choose(ga, p.alignment_step[:, None, None], lam, u[..., :-1])
+    d_post = choose(gp, p.posture_step[:, None], lam[..., 0], u[..., -1])
+    return zero_diagonal(d_align), d_post
+
+
+def apply_moves(s: State, d_align: np.ndarray, d_post: np.ndarray) -> None:
+    s.alignment = np.clip(s.alignment + d_align, *ALIGNMENT_RANGE)
+    s.posture = np.clip(s.posture + d_post, *POSTURE_RANGE)
+
+
+def apply_event(s: State, event: Event) -> None:
+    """An event changes the state between its parties only; the schema guarantees no one else is named. The
+    caller rebuilds `Derived` afterwards."""
+    for effect in event.effects:
+        effects.apply(s, effect)
