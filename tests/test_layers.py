@@ -1,0 +1,140 @@
+"""The package's structure: imports point only down the pipeline, and no module needs another to be imported
+first.
+
+Stages, lowest first: concepts -> scenario -> model -> measure -> outputs -> sweep -> cli. A module may import
+from its own stage and the stages before it. `if TYPE_CHECKING:` imports are only for annotations (the interests
+name the kernel's State in their signatures) and are not counted.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "sim"
+STAGES = ("sim", "sim.concepts", "sim.scenario", "sim.model", "sim.measure", "sim.outputs", "sim.sweep",
+          "sim.tuning", "sim.cli")
+RANK = {"sim": 0, "sim.concepts": 0, "sim.scenario": 1, "sim.model": 2, "sim.measure": 3, "sim.outputs": 4,
+        "sim.sweep": 5, "sim.tuning": 5, "sim.cli": 6}
+
+
+def modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+def stage(module: str) -> str:
+    return max((s for s in STAGES if module == s or module.startswith(s + ".")), key=len)
+
+
+def imports(source: str, module: str, known: set[str]) -> set[str]:
+    """The geosim modules `source` imports at run time, anywhere in it (in a function too), less the imports
+    under `if TYPE_CHECKING:`."""
+    tree = ast.parse(source)
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(n) for child in node.body for n in ast.walk(child)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "sim"}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sim":
+            for alias in node.names:  # `from sim.model import kernel` imports the module sim.model.kernel
+                child = f"{node.module}.{alias.name}"
+                found.add(child if child in known else node.module)
+    found.discard(module)
+    return found
+
+
+def violations(module: str, source: str, known: set[str]) -> list[str]:
+    mine = RANK[stage(module)]
+    return [f"{module} ({stage(module)}) imports {target} ({stage(target)}), a later stage"
+            for target in sorted(imports(source, module, known)) if RANK[stage(target)] > mine]
+
+
+def test_every_module_belongs_to_a_stage() -> None:
+    assert all(name in RANK or stage(name) in RANK for name in modules())
+    assert {"sim.concepts.interests", "sim.scenario.schema", "sim.model.kernel", "sim.measure.analysis",
+            "sim.outputs.charts", "sim.sweep.run", "sim.cli"} <= modules().keys()
+
+
+def test_imports_point_down_the_pipeline() -> None:
+    known = set(modules())
+    found = [v for name, path in modules().items() for v in violations(name, path.read_text(), known)]
+    assert not found, "\n".join(found)
+
+
+def test_the_check_catches_an_upward_import() -> None:
+    known = set(modules())
+    assert violations("sim.scenario.checks", "from sim.model import kernel\n", known)
+    assert violations("sim.concepts.labels", "def f():\n    import sim.outputs.charts\n", known)
+    annotations_only = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sim.model.kernel import State\n"
+    assert not violations("sim.concepts.interests", annotations_only, known)
+    assert not violations("sim.outputs.charts", "from sim.measure.experiment import Result\n", known)
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle in `graph` (as the path that closes it), or None: depth-first, marking what is on the path."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_no_import_cycle() -> None:
+    """Statically: the graph of every import between geosim modules, deferred ones included, has no cycle."""
+    known = set(modules())
+    graph = {name: imports(path.read_text(), name, known) & known for name, path in modules().items()}
+    # a module imports its package's __init__ first; that is an order, not a cycle
+    graph = {name: {t for t in targets if not name.startswith(t + ".")} for name, targets in graph.items()}
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+
+
+@pytest.mark.parametrize("group", range(2))
+def test_each_module_imports_on_its_own(group: int) -> None:
+    """Dynamically: every module imports in a fresh interpreter, first, with nothing imported before it (a cycle
+    shows up as an ImportError only in some orders), and importing it sets no BLAS or malloc setting."""
+    names = sorted(modules())[group::2]
+    script = ("import os, sys, importlib; before = dict(os.environ); importlib.import_module(sys.argv[1]); "
+              "changed = sorted(k for k in os.environ if os.environ.get(k) != before.get(k)); "
+              "sys.exit(f'{sys.argv[1]} changed the environment on import: {changed}' if changed else 0)")
+
+    def one(name: str) -> tuple[str, int, str]:
+        done = subprocess.run([sys.executable, "-c", script, name], capture_output=True, text=True, cwd=ROOT,
+                              timeout=120)
+        lines = done.stderr.strip().splitlines()
+        return name, done.returncode, lines[-1] if lines else ""
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        failed = [f"{name}: {err}" for name, code, err in pool.map(one, names) if code]
+    assert not failed, "\n".join(failed)
