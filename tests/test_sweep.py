@@ -226,7 +226,8 @@ def test_chunks_shrink_with_many_actors() -> None:
             assert 1 <= points <= max(1, RUNS_PER_CHUNK // reps)
             per_point = reps * 2 * 61 * actors * (actors + 7) * 8 + 3 * actors**3 * 8
             assert points == 1 or points * per_point <= CHUNK_BYTES
-    assert points_per_chunk(200, 60, 1, 6) < points_per_chunk(60, 60, 1, 6) < points_per_chunk(18, 60, 1, 6) == RUNS_PER_CHUNK
+    sizes = [points_per_chunk(actors, 60, 1, 6) for actors in (200, 60, 18)]
+    assert sizes[0] < sizes[1] < sizes[2] == RUNS_PER_CHUNK
 
 
 @pytest.mark.parametrize(("param", "says"), [
