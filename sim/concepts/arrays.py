@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
+
 import numpy as np
 
 SMOOTH = 0.1  # width of the soft kink between friendship and hostility (docs/model.md, "State")
@@ -37,3 +41,18 @@ def parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     pos = zero_diagonal(np.maximum(a, 0.0) + SMOOTH * np.log1p(e))
     up = zero_diagonal(np.where(a >= 0.0, 1.0, e) / (1.0 + e))
     return pos, zero_diagonal(pos - a), up, zero_diagonal(1.0 - up)
+
+
+def map_arrays[T](obj: T, f: Callable[[np.ndarray], np.ndarray]) -> T:
+    """A copy of dataclass `obj` with `f` applied to each array field, and to those of nested dataclasses (alone or
+    in tuples): the one way the model copies, repeats and slices its batch-shaped records."""
+    changes: dict[str, Any] = {}
+    for field in fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, field.name)
+        if isinstance(value, np.ndarray):
+            changes[field.name] = f(value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            changes[field.name] = map_arrays(value, f)
+        elif isinstance(value, tuple) and any(is_dataclass(v) and not isinstance(v, type) for v in value):
+            changes[field.name] = tuple(map_arrays(v, f) for v in value)
+    return replace(obj, **changes)  # type: ignore[type-var]

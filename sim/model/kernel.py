@@ -15,12 +15,12 @@ Notation: A[b, i, j] is i's alignment toward j in [-1, 1]; P[b, i] is i's postur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim.concepts import effects
-from sim.concepts.arrays import both_ways, parts, zero_diagonal
+from sim.concepts.arrays import both_ways, map_arrays, parts, zero_diagonal
 from sim.concepts.interests import Setting, Terms, setting, terms
 from sim.model.params import Event, Params
 
@@ -46,11 +46,11 @@ class State:
     trade: np.ndarray  # share of i's trade with j
 
     def copy(self) -> State:
-        return State(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+        return map_arrays(self, np.copy)
 
     def repeat(self, m: int) -> State:
         """Every batch member m times in a row."""
-        return State(**{f.name: np.repeat(getattr(self, f.name), m, axis=0) for f in fields(self)})
+        return map_arrays(self, lambda x: np.repeat(x, m, axis=0))
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Calibration:
     pull_p: np.ndarray  # (B,N) and of posture back to its observed level
 
     def repeat(self, m: int) -> Calibration:
-        return Calibration(**{f.name: np.repeat(getattr(self, f.name), m, axis=0) for f in fields(self)})
+        return map_arrays(self, lambda x: np.repeat(x, m, axis=0))
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,9 @@ class Derived:
     pull_losing: np.ndarray  # (B,N,N) the pull on a friendship that weakens (loss aversion)
     gradp0: np.ndarray  # (B,N)
     pull_p: np.ndarray  # (B,N)
+
+    def repeat(self, m: int) -> Derived:
+        return map_arrays(self, lambda x: np.repeat(x, m, axis=0))
 
 
 def initial_state(p: Params) -> State:
@@ -179,7 +182,7 @@ def _curvature(s: State, p: Params, d: Derived) -> tuple[np.ndarray, np.ndarray]
                 up.posture[copy[:, c]] += h
             else:
                 up.alignment[copy[:, c][:, None], actors, (actors + r) % n] += h
-        ga_up, gp_up = utility_gradients(up, p.repeat_each(len(rounds)), _repeat(d, len(rounds)))
+        ga_up, gp_up = utility_gradients(up, p.repeat_each(len(rounds)), d.repeat(len(rounds)))
         ga_up, gp_up = ga_up.reshape(b, len(rounds), n, n), gp_up.reshape(b, len(rounds), n)
         for c, r in enumerate(rounds):
             if r == 0:
@@ -190,15 +193,6 @@ def _curvature(s: State, p: Params, d: Derived) -> tuple[np.ndarray, np.ndarray]
     own = hess[:, actors[:, None, None], others[:, :, None], others[:, None, :]]  # (B, N, N-1, N-1)
     top = np.linalg.eigvalsh(0.5 * (own + np.swapaxes(own, 2, 3)))[..., -1]
     return np.maximum(top, 0.0)[:, :, None] * np.ones((1, 1, n)), pull_p
-
-
-def _repeat(d: Derived, m: int) -> Derived:
-    """Every batch member m times in a row (the arrays are the same for a perturbed copy of a state)."""
-    def rep(x: np.ndarray) -> np.ndarray:
-        return np.repeat(x, m, axis=0)
-
-    where = Setting(**{f.name: rep(getattr(d.setting, f.name)) for f in fields(Setting)})
-    return Derived(setting=where, **{f.name: rep(getattr(d, f.name)) for f in fields(d) if f.name != "setting"})
 
 
 def interests(s: State, p: Params, t: Terms) -> np.ndarray:

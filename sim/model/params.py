@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from sim.concepts import interests
+from sim.concepts.arrays import map_arrays
 from sim.concepts.effects import Compiled
 from sim.concepts.interests import Interest
 from sim.scenario.schema import Event as ScenarioEvent
@@ -75,11 +76,7 @@ class Params:
         return self._map(lambda x: np.repeat(x, m, axis=0))
 
     def _map(self, f: Callable[[np.ndarray], np.ndarray]) -> Params:
-        changes = {fl.name: f(getattr(self, fl.name)) for fl in fields(self)
-                   if isinstance(getattr(self, fl.name), np.ndarray)}
-        events = tuple(replace(e, effects=tuple(replace(x, amount=f(x.amount)) for x in e.effects))
-                       for e in self.events)
-        return replace(self, events=events, **changes)
+        return map_arrays(self, f)
 
     def select(self, k: int) -> Params:
         """Batch member k alone, as a batch of one."""
