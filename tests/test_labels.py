@@ -5,17 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.concepts.labels import assign as label
+from sim.concepts.labels import COLOURS, LABELS, MEANINGS, assign, glossary
+from sim.scenario.statements import parse
 
 THR = {"gain": np.array([0.005]), "loss": np.array([0.025]), "posture": np.array([0.01]),
        "parties": np.array([0.01]), "adversaries": np.array([0.01])}
 
 
 def one(valence: float, posture: float = 0.0, parties: float = 0.0, rivals: float = 0.0) -> str:
-    return str(label(*(np.array([[x]]) for x in (valence, posture, parties, rivals)), THR)[0, 0])
+    return str(assign(*(np.array([[x]]) for x in (valence, posture, parties, rivals)), THR)[0, 0])
 
 
-@pytest.mark.parametrize(("case", "expected"), [
+CASES = [
     (dict(valence=0.02), "welcomes"),
     (dict(valence=0.02, parties=0.05), "welcomes"),
     (dict(valence=0.02, parties=-0.05), "hedges"),
@@ -32,6 +33,23 @@ def one(valence: float, posture: float = 0.0, parties: float = 0.0, rivals: floa
     (dict(valence=-0.1, posture=0.05, parties=0.05), "counterbalances"),  # arming outranks keeping ties
     (dict(valence=0.0), "indifferent"),
     (dict(valence=0.0, rivals=0.05), "indifferent"),  # toward rivals alone, nothing lost: no reaction
-])
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), CASES)
 def test_label_rules(case: dict[str, float], expected: str) -> None:
     assert one(**case) == expected
+
+
+def test_every_label_has_its_colour_meaning_and_a_rule_that_gives_it() -> None:
+    assert set(COLOURS) == set(MEANINGS) == set(LABELS)
+    reached = {one(**case) for case, _ in CASES}
+    assert reached == set(LABELS)
+    assert all(f"**{label}**" in glossary() for label in LABELS)
+
+
+def test_the_expectation_grammar_takes_its_labels_from_the_same_list() -> None:
+    for label in LABELS:
+        assert parse(f"FRA {label}").label == label  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="unknown reaction label 'bandwagons'; expected one of: welcomes"):
+        parse("FRA bandwagons")
