@@ -9,6 +9,11 @@ in the spread, not in the figure.
 
 from __future__ import annotations
 
+from sim import tuning
+
+# ruff: noqa: E402 (the imports below must come after this)
+tuning.tune()  # as the command line does, before numpy loads: one BLAS thread, freed memory kept for reuse
+
 import argparse
 import statistics
 import time

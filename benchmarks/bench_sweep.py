@@ -18,6 +18,11 @@ as tracing slows allocation), in this process.
 
 from __future__ import annotations
 
+from sim import tuning
+
+# ruff: noqa: E402 (the imports below must come after this)
+tuning.tune()  # as the command line does, before numpy loads: one BLAS thread, freed memory kept for reuse
+
 import argparse
 import json
 import tempfile

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from sim import tuning
+
+# ruff: noqa: E402 (the imports below must come after this)
+tuning.tune()  # the tests run in the process the command line would set up
+
 from pathlib import Path
 
 import pytest

@@ -9,12 +9,15 @@ name the kernel's State in their signatures) and are not counted.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from sim.tuning import BLAS_THREADS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "sim"
@@ -129,9 +132,11 @@ def test_each_module_imports_on_its_own(group: int) -> None:
               "changed = sorted(k for k in os.environ if os.environ.get(k) != before.get(k)); "
               "sys.exit(f'{sys.argv[1]} changed the environment on import: {changed}' if changed else 0)")
 
+    clean = {k: v for k, v in os.environ.items() if k not in BLAS_THREADS}  # so that setting them shows
+
     def one(name: str) -> tuple[str, int, str]:
         done = subprocess.run([sys.executable, "-c", script, name], capture_output=True, text=True, cwd=ROOT,
-                              timeout=120)
+                              timeout=120, env=clean)
         lines = done.stderr.strip().splitlines()
         return name, done.returncode, lines[-1] if lines else ""
 
