@@ -89,8 +89,8 @@ def _dependencies(s: Scenario) -> Iterator[Found]:
 
 
 def _events(s: Scenario) -> Iterator[Found]:
+    yield from _measured_after_the_events(s)
     names: set[str] = set()
-    window = s.model.labels.months(s.model.steps)
     for i, event in enumerate(s.events):
         path = ("events", i)
         if event.name in names:
@@ -98,12 +98,6 @@ def _events(s: Scenario) -> Iterator[Found]:
         names.add(event.name)
         if event.at >= s.model.steps:
             yield (*path, "at"), f"event at step {event.at} is after the last step ({s.model.steps - 1})"
-        elif s.model.steps - event.at < window:
-            yield (*path, "at"), (
-                f"event at month {event.at} leaves {s.model.steps - event.at} months before the run ends "
-                f"(model.steps {s.model.steps}), fewer than the {window} months measured "
-                f"(model.labels.window): the reaction would be measured partly before the event. Move the event "
-                f"earlier, lengthen model.steps to at least {event.at + s.model.labels.window}, or shorten the window")
         for k, code in enumerate(event.parties):
             if code not in s.actors:
                 yield (*path, "parties", k), _unknown(code, s)
@@ -116,6 +110,24 @@ def _events(s: Scenario) -> Iterator[Found]:
                         f"{code} is not a party to this event; an event may only change its parties "
                         f"({', '.join(event.parties)}): what others do must come out of the model"
                     )
+
+
+def _measured_after_the_events(s: Scenario) -> Iterator[Found]:
+    """The reaction is measured over the run's last months; if the last event falls inside them, part of what is
+    measured comes before it and the reaction reads as smaller than it is (at month 59 of 60, as indifference)."""
+    steps, window = s.model.steps, s.model.labels.months(s.model.steps)
+    timed = [(e.at, i) for i, e in enumerate(s.events) if e.at < steps]
+    if not timed:
+        return
+    at, i = max(timed)
+    if steps - at < window:
+        left = f"{steps - at} month{'s' if steps - at != 1 else ''}"
+        cut = "" if window == s.model.labels.window else f" {s.model.labels.window}, cut to the run's length"
+        yield ("events", i, "at"), (
+            f"the last event, at month {at}, leaves {left} before the run ends (model.steps {steps}), fewer than "
+            f"the {window} months measured (model.labels.window{cut}): the reaction would be measured partly "
+            f"before the event. Move the event earlier, lengthen model.steps to at least "
+            f"{at + s.model.labels.window}, or shorten the window")
 
 
 def _expectations(s: Scenario) -> Iterator[Found]:
