@@ -152,3 +152,17 @@ def test_a_new_effect_kind_runs_through_the_whole_pipeline(monkeypatch: pytest.M
     jump = run.posture[0, at + 1] - twin.posture[0, at + 1]
     assert jump[india] > 0.4  # the mobilisation, less at most one month's move
     assert np.abs(np.delete(jump, india)).max() < 0.05  # others only react, a move or two at most
+
+
+def test_a_new_interest_leaves_scenarios_that_do_not_weigh_it_alone(prestige: Interest, tmp_path: Path) -> None:
+    """Without `interests:`, a scenario uses the interests its actors weigh: registering one that nobody weighs
+    changes neither its K axis nor its stakes (each stake is floored by a share of the mean over interests)."""
+    text = SEED.read_text()
+    path = tmp_path / "unlisted.yaml"
+    path.write_text(text.replace(f"interests: [{SIX}]\n", ""))
+    unlisted = compile_scenario(load_scenario(path))
+    assert [x.name for x in unlisted.interests] == SIX.split(", ")
+    listed = compile_scenario(load_scenario(SEED))
+    assert np.array_equal(kernel.calibrate(unlisted).stakes, kernel.calibrate(listed).stakes)
+    weighs = compile_scenario(load_scenario(path, ["actors.JPN.interests.prestige=0.3"]))
+    assert [x.name for x in weighs.interests][-1] == "prestige"

@@ -140,10 +140,10 @@ def _security_gradient(s: State, p: Params, t: Terms) -> Gradient:
     dm_dp = p.power_exponent[:, None] * m / s.posture  # d m_i / d P_i
     gamma = p.backing[:, None]
     against, mutual = t.against, t.mutual
-    alpha = -1.0 / (c + threat)  # d s_ij / d Theta_ij
-    beta = alpha * threat / c * -1.0  # d s_ij / d C_ij
+    alpha = -1.0 / (c + threat)  # d Sec_i / d Theta_ij (through the summand of j)
+    beta = alpha * threat / c * -1.0  # d Sec_i / d C_ij
     d2 = alpha * press / denom[:, None, :]
-    ar = d2 * t.focus  # alpha_ij R_ij
+    ar = d2 * t.focus  # alpha_ij Theta_ij / K_j = d2_ij R_ij
     ndd = ar - d2
     h_t = t.hostile_t
     own = beta - ndd * h_t  # Q[i,i,j] = d S_i / d C[i,j], directly and through the pressure on j

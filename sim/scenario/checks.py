@@ -35,11 +35,12 @@ def _actors(s: Scenario) -> Iterator[Found]:
                                      f"a scenario may use: {', '.join(interest_names())}")
     for code, actor in s.actors.items():
         for name in actor.interests:
-            if name not in s.interests:
-                yield (
-                    ("actors", code, "interests", name),
-                    f"unknown interest '{name}'; the scenario's interests are: {', '.join(s.interests)}",
-                )
+            if name not in interest_names():
+                yield (("actors", code, "interests", name),
+                       f"unknown interest '{name}'; the model knows: {', '.join(interest_names())}")
+            elif name not in s.interests:
+                yield (("actors", code, "interests", name),
+                       f"unknown interest '{name}'; the scenario's interests are: {', '.join(s.interests)}")
         if sum(actor.interests.values()) <= 0:
             yield ("actors", code, "interests"), "interest weights must sum to something positive"
         if actor.gdp.value <= 0:  # the model divides by it (military burden = spending / GDP)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -190,13 +190,31 @@ class Sweep(Strict):
     params: list[SweepParam] = Field(min_length=1)
 
 
+def _weighed_interests(data: Any) -> Any:
+    """`interests:` left out selects the interests some actor weighs (an interest no one weighs would still move
+    every stake: each is floored by a share of the mean over the interests). Unknown names are left to the
+    checks, which locate them at the actor's weight; no weights at all, every interest the model knows."""
+    if not isinstance(data, dict) or "interests" in data:
+        return data
+    actors = data.get("actors")
+    weighed = {name for a in actors.values() if isinstance(a, dict) and isinstance(a.get("interests"), dict)
+               for name in a["interests"]} if isinstance(actors, dict) else set()
+    known = interest_names()
+    return {**data, "interests": [n for n in known if n in weighed] or list(known)}
+
+
 class Scenario(Strict):
+    @model_validator(mode="before")
+    @classmethod
+    def _default_interests(cls, data: Any) -> Any:
+        return _weighed_interests(data)
+
     name: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str = Field(min_length=1)
     description: str = ""
     sources: dict[str, str] = Field(default_factory=dict, description="short key -> full citation")
-    interests: list[str] = Field(default_factory=lambda: list(interest_names()), min_length=1,
-                                 description="the interests the model uses (default: every one it knows)")
+    interests: list[str] = Field(min_length=1, description="the interests the model uses (default: those the "
+                                 "actors give weights to, in the model's order)")
     actors: dict[Code, Actor] = Field(json_schema_extra={"minProperties": 2},
                                       description="two at least: one that acts, one that reacts")
     relations: list[Relation] = Field(default_factory=list)
