@@ -6,7 +6,6 @@ many. Parameters are stored with the same axis so that a sweep can vary any of t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -73,18 +72,15 @@ class Params:
 
     def repeat_each(self, m: int) -> Params:
         """Every batch member m times in a row."""
-        return self._map(lambda x: np.repeat(x, m, axis=0))
-
-    def _map(self, f: Callable[[np.ndarray], np.ndarray]) -> Params:
-        return map_arrays(self, f)
+        return map_arrays(self, lambda x: np.repeat(x, m, axis=0))
 
     def select(self, k: int) -> Params:
         """Batch member k alone, as a batch of one."""
-        return self._map(lambda x: x[k:k + 1] if x.shape[0] > 1 else x)
+        return map_arrays(self, lambda x: x[k:k + 1] if x.shape[0] > 1 else x)
 
     def broadcast(self, batch: int) -> Params:
         """The same parameters for `batch` runs (read-only views, no copies)."""
-        return self._map(lambda x: np.broadcast_to(x, (batch, *x.shape[1:])))
+        return map_arrays(self, lambda x: np.broadcast_to(x, (batch, *x.shape[1:])))
 
 
 def stack(items: list[Params]) -> Params:
