@@ -184,7 +184,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(schema_document(), indent=2) + "\n"
     if args.out:
-        Path(args.out).write_text(text)
+        try:
+            Path(args.out).write_text(text)
+        except OSError as err:
+            raise OutputError(f"--out {args.out}: cannot write there: {err.strerror or err}") from None
         print(f"written: {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -332,9 +335,15 @@ def _scenario_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
-def parser() -> argparse.ArgumentParser:
+def prog() -> str:
+    """The command as the user typed it, for the usage line and the commands we suggest: `run-sim` when installed
+    (there is no run_sim.py then), `run_sim.py` in a checkout or when called from Python."""
+    return "run-sim" if sys.argv and Path(sys.argv[0]).stem == "run-sim" else "run_sim.py"
+
+
+def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="run_sim.py",
+        prog=name,
         description="geosim: how states react to a diplomatic event, and why. Each run is paired with its "
                     "no-event twin; a reaction is the difference.",
     )
@@ -398,8 +407,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     tuning.tune()
-    args = parser().parse_args(argv)
-    args.prog = "run_sim.py"
+    args = parser(prog()).parse_args(argv)
+    args.prog = prog()
     args.argv = list(sys.argv[1:] if argv is None else argv)  # to tell an interrupted sweep how to resume
     from sim.scenario import ScenarioError
 
