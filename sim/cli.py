@@ -31,6 +31,10 @@ class OutputError(Exception):
     """The output folder cannot be written: said before anything runs (exit 2)."""
 
 
+# Modules of the optional extras (pyproject.toml): a sweep without them installed is told which extra to add.
+EXTRAS = {"pandas": "sweep", "pyarrow": "sweep", "SALib": "sweep", "distributed": "cluster"}
+
+
 def bundled_scenarios() -> Traversable:
     """The scenarios shipped with geosim (in a checkout, `scenarios/`; installed, inside the package)."""
     return resources.files("sim") / "scenarios"
@@ -138,7 +142,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if data["expectations_total"]:
         print(f"expectations: {data['expectations_passed']} of {data['expectations_total']} hold "
               f"(details: {args.prog} check {args.scenario})")
-    print(f"written: {out}/ (report.md, summary.json, timeseries.csv, charts)")
+    print(f"written: {out}/ (report.md, summary.json, timeseries.csv{'' if args.no_charts else ', charts'})")
     return 0
 
 
@@ -230,6 +234,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.sweep.design import parse_param
     from sim.sweep.run import plan, run_sweep
     from sim.sweep.store import StoreError
+
+    if args.executor == "dask":
+        import distributed  # noqa: F401  (if missing, say so now, not after the sweep's folder is made)
 
     path = scenario_path(args.scenario)
     overrides = list(args.set or [])
@@ -419,6 +426,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OutputError as err:
         print(err, file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as err:
+        top = (err.name or "").split(".")[0]
+        if top not in EXTRAS:
+            raise
+        print(f"{args.command}: {top} is not installed; it comes with geosim's {EXTRAS[top]} extra: "
+              f"pip install 'geosim[{EXTRAS[top]}]'", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

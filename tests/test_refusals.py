@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -145,6 +146,34 @@ def test_schema_to_an_unwritable_file_is_refused(tmp_path: Path, capsys: pytest.
     assert err.count("\n") == 1 and err.startswith(f"--out {blocker / 'schema.json'}: cannot write there")
 
 
+# A sweep without the optional extras it needs.
+
+
+def test_a_sweep_without_its_extra_says_which_to_install(tmp_path: Path) -> None:
+    """In a fresh process where pyarrow cannot be imported (pip install geosim, without [sweep])."""
+    out = tmp_path / "out"
+    code = ("import sys; sys.modules['pyarrow'] = None\n"
+            "from sim.cli import main\n"
+            f"sys.exit(main({[*SWEEP, '--out', str(out)]!r}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "sweep: pyarrow is not installed; it comes with geosim's sweep extra: " \
+                          "pip install 'geosim[sweep]'\n"
+    assert not out.exists()
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_a_dask_sweep_without_distributed_says_so_before_starting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the cluster extra were not installed
+    out = tmp_path / "out"
+    assert main([*SWEEP, "--executor", "dask", "--out", str(out)]) == 2
+    assert "distributed is not installed; it comes with geosim's cluster extra" in capsys.readouterr().err
+    assert not out.exists()
+
+
 # 3. A scenario with one actor.
 
 LONE = """\
@@ -199,7 +228,8 @@ def test_reports_go_under_the_working_directory(tmp_path: Path, monkeypatch: pyt
     folder = written[0].parent
     assert folder.parent == tmp_path / "reports" / NAME
     assert re.fullmatch(r"\d{8}-\d{6}(-\d+)?", folder.name), folder.name
-    assert f"written: {folder}/" in capsys.readouterr().out
+    written_line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("written: "))
+    assert written_line.startswith(f"written: {folder}/") and "charts" not in written_line  # --no-charts
     assert _files(ROOT / "reports") == repo_reports
 
 
