@@ -74,12 +74,10 @@ class Terms:
     share: np.ndarray  # s[i,k] = p[i,k] / D[i,k]
     commit: np.ndarray  # i's commitment to k, weighted by k's power
     ctot: np.ndarray  # sum of i's commitments (B,N)
-    gap: np.ndarray  # how far k's technology is ahead of i's
-    sim: np.ndarray  # regime similarity
-    proximity_t: np.ndarray  # prox[j,i]
+    setting: Setting  # the arrays this state was computed under: similarity, technology gap, proximity
 
 
-def terms(s: State, p: Params, d: Setting) -> Terms:
+def terms(s: State, p: Params, where: Setting) -> Terms:
     """The shared quantities of state `s`. The step after a recorded state needs the same ones, so callers may
     compute them once and pass them to both."""
     pos, neg, on_pos, on_neg = parts(s.alignment)
@@ -91,7 +89,7 @@ def terms(s: State, p: Params, d: Setting) -> Terms:
     against = zero_diagonal(0.5 * (1.0 - s.alignment))  # and never against itself
     # C[i,j]: own power + partners' power, each as far as it stands against j
     c = m[:, :, None] + p.backing[:, None, None] * ((mutual * m[:, None, :]) @ against)
-    hostile_t = neg * d.proximity_t
+    hostile_t = neg * where.proximity_t
     hostile = transposed(hostile_t)
     press = hostile * np.swapaxes(c, 1, 2)  # pi[i,j] = h[i,j] C[j,i]
     conflict = press + np.swapaxes(press, 1, 2)
@@ -110,7 +108,7 @@ def terms(s: State, p: Params, d: Setting) -> Terms:
     return Terms(pos=pos, pos_t=pos_t, neg=neg, on_pos=on_pos, on_neg=on_neg, mutual=mutual, m=m, power=power,
                  c=c, against=against, hostile=hostile, hostile_t=hostile_t, press=press, denom=denom, focus=focus,
                  threat=threat, presence=presence, weight=weight, dilute=dilute, share=share, commit=commit,
-                 ctot=ctot, gap=d.tech_gap, sim=d.similar, proximity_t=d.proximity_t)
+                 ctot=ctot, setting=where)
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ def _security_gradient(s: State, p: Params, t: Terms) -> Gradient:
     h_t = t.hostile_t
     own = beta - ndd * h_t  # Q[i,i,j] = d S_i / d C[i,j], directly and through the pressure on j
     # (a) i's hostility toward b raises the pressure b feels from i: pi[b,i] = h[b,i] C[i,b]
-    sec = ndd * on_neg * t.proximity_t * c
+    sec = ndd * on_neg * t.setting.proximity_t * c
     # (b) i's stance toward b sets how far i helps its partners k against b: C[k,b] moves by -gamma M[k,i] m_i / 2
     # (M is symmetric, so (h M)^T = M h^T)
     helps = ar * (mutual @ h_t) + (ar * mutual) @ h_t  # -sum_k Q[i,k,b] M[k,i]
@@ -182,11 +180,11 @@ def _economy_gradient(s: State, p: Params, t: Terms) -> Gradient:
 # --- technology: access through mutual alignment with more advanced partners
 
 def _technology(s: State, p: Params, t: Terms) -> np.ndarray:
-    return s.technology + p.spillover[:, None] * rows(t.mutual * t.gap)
+    return s.technology + p.spillover[:, None] * rows(t.mutual * t.setting.tech_gap)
 
 
 def _technology_gradient(s: State, p: Params, t: Terms) -> Gradient:
-    return p.spillover[:, None, None] * t.on_pos * t.pos_t * t.gap, None
+    return p.spillover[:, None, None] * t.on_pos * t.pos_t * t.setting.tech_gap, None
 
 
 # --- influence: -sum_k w~[k] phi / (phi + s[i,k]), concave: losing share hurts more the more is lost
@@ -222,11 +220,11 @@ def _autonomy_gradient(s: State, p: Params, t: Terms) -> Gradient:
 # --- values: alignment with similar regimes
 
 def _values(s: State, p: Params, t: Terms) -> np.ndarray:
-    return rows(t.sim * 0.5 * (s.alignment + np.swapaxes(s.alignment, 1, 2))) / (p.n - 1)
+    return rows(t.setting.similar * 0.5 * (s.alignment + np.swapaxes(s.alignment, 1, 2))) / (p.n - 1)
 
 
 def _values_gradient(s: State, p: Params, t: Terms) -> Gradient:
-    return t.sim * (0.5 / (p.n - 1)), None
+    return t.setting.similar * (0.5 / (p.n - 1)), None
 
 
 INTERESTS: tuple[Interest, ...] = (

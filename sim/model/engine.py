@@ -63,7 +63,8 @@ def simulate(
     state = kernel.initial_state(params)
     if params.batch == 1:
         state, cal = state.repeat(b), cal.repeat(b)
-    derived = kernel.derive(state, p, cal)
+    terms = kernel.terms(state, p, kernel.setting(state, p))  # of the current state, when computed
+    derived = kernel.derive(state, p, cal, terms)
     k = len(params.interests)
     out = Trajectory(
         alignment=np.empty((b, steps + 1, n, n)),
@@ -71,15 +72,15 @@ def simulate(
         interests=np.zeros((b, steps + 1, n, k)),
         valence=np.zeros((b, n, k)),
     )
-    terms = _record(out, 0, state, p, derived, record_from)  # the terms of the current state, when computed
+    _record(out, 0, state, p, terms if record_from <= 0 else None)
     events = p.events if with_events else ()
     block = max(1, UNIFORMS_PER_BLOCK // (b * n * (n + 1)))
     for t in range(steps):
         for event in (e for e in events if e.at == t):
             before = kernel.interests(state, p, terms or kernel.terms(state, p, derived.setting))
             kernel.apply_event(state, event)
-            derived = kernel.derive(state, p, cal)
-            terms = kernel.terms(state, p, derived.setting)
+            terms = kernel.terms(state, p, kernel.setting(state, p))
+            derived = kernel.derive(state, p, cal, terms)
             out.valence += kernel.interests(state, p, terms) - before
         if t % block == 0:  # one draw per run per block of steps, not per step: the same stream, fewer calls
             uniforms = np.empty((b, min(block, steps - t), n, n + 1))
@@ -88,18 +89,16 @@ def simulate(
         u = uniforms[:, t % block]
         d_align, d_post = kernel.decide(state, p, derived, u, terms)
         kernel.apply_moves(state, d_align, d_post)
-        terms = _record(out, t + 1, state, p, derived, record_from)
+        terms = kernel.terms(state, p, derived.setting) if t + 1 >= record_from else None
+        _record(out, t + 1, state, p, terms)
         if progress is not None:
             progress(b)
     return out
 
 
-def _record(out: Trajectory, t: int, state: kernel.State, p: Params, derived: kernel.Derived,
-            record_from: int) -> Terms | None:
+def _record(out: Trajectory, t: int, state: kernel.State, p: Params, terms: Terms | None) -> None:
+    """Alignment and posture every step; interests only with the state's terms (in the measured window)."""
     out.alignment[:, t] = state.alignment
     out.posture[:, t] = state.posture
-    if t < record_from:  # before, the zeros it was allocated with
-        return None
-    terms = kernel.terms(state, p, derived.setting)
-    out.interests[:, t] = kernel.interests(state, p, terms)
-    return terms
+    if terms is not None:  # else the zeros it was allocated with
+        out.interests[:, t] = kernel.interests(state, p, terms)

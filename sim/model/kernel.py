@@ -99,13 +99,14 @@ def initial_state(p: Params) -> State:
     )
 
 
-def derive(s: State, p: Params, cal: Calibration) -> Derived:
-    """Everything a step reads that only an event can change. Call again after every event."""
-    where = setting(s, p)
+def derive(s: State, p: Params, cal: Calibration, t: Terms | None = None) -> Derived:
+    """Everything a step reads that only an event can change. Call again after every event; `t`, the state's
+    terms under its new setting, if the caller has them (the steady interests' gradients read them)."""
+    t = terms(s, p, setting(s, p)) if t is None else t
     scale = p.weights / cal.stakes
-    steady_a, steady_p = _steady(s, p, terms(s, p, where), scale)
+    steady_a, steady_p = _steady(s, p, t, scale)
     return Derived(
-        setting=where,
+        setting=t.setting,
         committed=both_ways(parts(s.anchor)[0]),
         scale=scale,
         steady_a=steady_a,
@@ -144,13 +145,14 @@ def calibrate(p: Params) -> Calibration:
     that curvature, so the observed state is a maximum and not a saddle. Each interest is measured in units of
     the actor's own starting stake in it, which makes weights comparable between large and small states."""
     s = initial_state(p)
-    ga, gp = interest_gradients(s, p, terms(s, p, setting(s, p)))
+    t = terms(s, p, setting(s, p))
+    ga, gp = interest_gradients(s, p, t)
     size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / p.n)  # (B,N,K) marginal stake of each interest
     stakes = size + STAKE_FLOOR * size.mean(axis=2, keepdims=True) + STAKE_EPS
     # the utility reads only the stakes; the pulls are what the rest of this computes
     unpulled = np.zeros_like(s.alignment)
-    first = derive(s, p, Calibration(stakes, unpulled, unpulled[..., 0], unpulled, unpulled[..., 0]))
-    grad0, gradp0 = utility_gradients(s, p, first)
+    first = derive(s, p, Calibration(stakes, unpulled, unpulled[..., 0], unpulled, unpulled[..., 0]), t)
+    grad0, gradp0 = utility_gradients(s, p, first, t)
     curv_a, curv_p = _curvature(s, p, first)
     return Calibration(stakes=stakes, grad0=grad0, gradp0=gradp0,
                        pull=p.inertia[:, None, None] + np.maximum(curv_a, 0.0),
