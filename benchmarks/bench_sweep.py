@@ -35,6 +35,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from sim.concepts.interests import names as interest_names
 from sim.model import kernel
 from sim.model.engine import simulate
 from sim.model.mesa_model import ReactionModel
@@ -138,14 +139,13 @@ def generated(n: int, seed: int = 0) -> Scenario:
     codes = [letters[i // 26 // 26 % 26] + letters[i // 26 % 26] + letters[i % 26] for i in range(n)]
     actors = {}
     for c in codes:
-        weights = rng.dirichlet(np.ones(6))
+        weights = rng.dirichlet(np.ones(len(interest_names())))
         actors[c] = {
             "name": c, "military_expenditure": {"value": float(rng.lognormal(2, 1.2)), "source": "generated"},
             "gdp": {"value": float(rng.lognormal(0, 1)), "source": "generated"},
             "regime": {"value": float(rng.uniform()), "source": "generated"},
             "technology": {"value": float(rng.uniform(0.2, 1)), "source": "generated"},
-            "interests": dict(zip(["security", "economy", "technology", "influence", "autonomy", "values"],
-                                  map(float, weights), strict=True)),
+            "interests": dict(zip(interest_names(), map(float, weights), strict=True)),
         }
     relations = []
     for i in range(n):
