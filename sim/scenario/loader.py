@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from sim.concepts.effects import KINDS, Change
 from sim.concepts.fields import CODE_PATTERN
 from sim.scenario.checks import cross_check
 from sim.scenario.overrides import apply_overrides
@@ -30,6 +31,9 @@ def _walk(loc: Path_) -> tuple[Any, FieldInfo | None] | None:
     info: FieldInfo | None = None
     for part in loc:
         tp = _unwrap(current)
+        if tp is Change and part in KINDS:  # an effect: its kind, looked up as the schema does
+            current, info = KINDS[part], None
+            continue
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             info = next((f for name, f in tp.model_fields.items() if (f.alias or name) == part), None)
             if info is None:
