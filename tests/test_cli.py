@@ -74,6 +74,8 @@ def test_schema_is_json_schema_with_every_section(capsys: pytest.CaptureFixture[
     assert main(["schema"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert {"actors", "relations", "events", "expectations", "model", "run"} <= doc["properties"].keys()
+    assert "interests" not in doc["required"]  # left out, it means the interests the actors weigh
+    assert doc["properties"]["interests"]["items"]["enum"][0] == "security"
     committed = json.loads((ROOT / "docs" / "scenario.schema.json").read_text())
     assert committed == doc, "stale: run `run_sim.py schema --out docs/scenario.schema.json`"
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from sim.concepts.effects import Effect
 from sim.concepts.fields import Code, Signed, Strict, Unit
@@ -33,6 +33,11 @@ class Score(Figure):
     value: Unit  # type: ignore[assignment]
 
 
+def _known_interests() -> dict[str, Any]:
+    """For editors: the interest names the model knows when the JSON Schema is written."""
+    return {"enum": list(interest_names())}
+
+
 class Actor(Strict):
     name: str = Field(min_length=1)
     groups: list[str] = Field(default_factory=list)
@@ -43,7 +48,8 @@ class Actor(Strict):
     posture: Annotated[float, Field(gt=0.0, le=5.0)] = Field(
         default=1.0, description="starting military posture; 1 = the observed level of effort"
     )
-    interests: dict[str, Unit] = Field(description="weights over interests; normalised to sum to 1")
+    interests: dict[str, Unit] = Field(description="weights over interests; normalised to sum to 1",
+                                       json_schema_extra=lambda doc: doc.update(propertyNames=_known_interests()))
     rationale: str | None = Field(default=None, description="one line: why these weights")
 
 
@@ -203,7 +209,13 @@ def _weighed_interests(data: Any) -> Any:
     return {**data, "interests": [n for n in known if n in weighed] or list(known)}
 
 
+def _optional_interests(doc: dict[str, Any]) -> None:
+    doc["required"].remove("interests")
+
+
 class Scenario(Strict):
+    model_config = ConfigDict(**Strict.model_config, json_schema_extra=_optional_interests)
+
     @model_validator(mode="before")
     @classmethod
     def _default_interests(cls, data: Any) -> Any:
@@ -213,8 +225,10 @@ class Scenario(Strict):
     title: str = Field(min_length=1)
     description: str = ""
     sources: dict[str, str] = Field(default_factory=dict, description="short key -> full citation")
+    # filled in before validation when left out, so it is not required of a file (see _weighed_interests)
     interests: list[str] = Field(min_length=1, description="the interests the model uses (default: those the "
-                                 "actors give weights to, in the model's order)")
+                                 "actors give weights to, in the model's order)",
+                                 json_schema_extra=lambda doc: doc["items"].update(_known_interests()))
     actors: dict[Code, Actor] = Field(json_schema_extra={"minProperties": 2},
                                       description="two at least: one that acts, one that reacts")
     relations: list[Relation] = Field(default_factory=list)
