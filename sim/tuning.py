@@ -19,6 +19,7 @@ BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 def tune() -> None:
     for var in BLAS_THREADS:
         os.environ.setdefault(var, "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")  # charts are files, never windows
     keep_freed_memory()
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -14,9 +11,7 @@ from sim.concepts.labels import COLOURS as LABEL_COLOURS
 from sim.concepts.labels import LABELS
 from sim.measure.experiment import Result
 from sim.outputs.files import atomic_write
-
-plt.rcParams.update({"font.size": 12, "axes.titlesize": 15, "axes.titleweight": "bold", "figure.dpi": 110,
-                     "axes.spines.top": False, "axes.spines.right": False})
+from sim.outputs.style import styled
 
 
 def _order(result: Result) -> list[int]:
@@ -24,6 +19,7 @@ def _order(result: Result) -> list[int]:
     return sorted(range(result.params.n), key=lambda i: (LABELS.index(r.modal(i)), -r.share(i)[r.modal(i)]))
 
 
+@styled
 def reactions(result: Result, path: Path) -> None:
     """Every actor's label, as the share of replicates that gave it."""
     r, p = result.reactions, result.params
@@ -55,6 +51,7 @@ def reactions(result: Result, path: Path) -> None:
     plt.close(fig)
 
 
+@styled
 def drivers(result: Result, path: Path) -> None:
     """Why: the immediate change of each actor's interests when the events struck, interest by interest."""
     r, p = result.reactions, result.params
@@ -97,6 +94,7 @@ def _events(ax: plt.Axes, result: Result) -> None:
         ax.axvline(e.at, color="#999", lw=0.8, ls=":")
 
 
+@styled
 def trajectories(result: Result, path: Path, top: int = 6) -> None:
     """How the largest reactions unfolded: event-minus-twin difference, mean and 95% band over replicates."""
     r, p = result.reactions, result.params
@@ -127,6 +125,7 @@ def trajectories(result: Result, path: Path, top: int = 6) -> None:
     plt.close(fig)
 
 
+@styled
 def actor(result: Result, i: int, path: Path) -> None:
     """One actor's reaction: its label shares, what the events did to its interests, and what it did."""
     r, p = result.reactions, result.params

@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -17,10 +14,12 @@ from matplotlib.colors import to_rgba
 from sim.concepts.labels import COLOURS as LABEL_COLOURS
 from sim.concepts.labels import LABELS
 from sim.outputs.files import atomic_write
+from sim.outputs.style import styled
 from sim.sweep.analysis import OUTCOMES, groups_of, phase, valid
 from sim.sweep.store import chart_name, phase_name
 
 
+@styled
 def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
     """Actors (rows) by parameter value (columns): colour is the pooled modal reaction, strength its share."""
     ok = valid(points)
@@ -57,6 +56,7 @@ def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
     plt.close(fig)
 
 
+@styled
 def phase_map(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool, path: Path) -> None:
     """One actor's reaction over two parameters at once: where its tipping point along x moves as y changes."""
     labels, shares, cx, cy = phase(points, actor, x, y, grid)
@@ -85,6 +85,7 @@ def phase_map(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool, path
     plt.close(fig)
 
 
+@styled
 def sensitivity(summary: dict[str, Any], path: Path) -> bool:
     """Total-order Sobol indices (or Morris mu*) of the model-level outcomes, per parameter."""
     data = {o: summary["sensitivity"].get(o) for o in OUTCOMES}

@@ -1,0 +1,21 @@
+"""The look of every chart, applied while a chart is drawn and never to the process: importing a chart module
+must not change a notebook's plots."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import matplotlib.pyplot as plt
+
+STYLE = {"font.size": 12, "axes.titlesize": 15, "axes.titleweight": "bold", "figure.dpi": 110,
+         "axes.spines.top": False, "axes.spines.right": False}
+
+
+def styled[**P, R](draw: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(draw)
+    def in_style(*args: P.args, **kwargs: P.kwargs) -> R:
+        with plt.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return in_style
