@@ -63,7 +63,8 @@ def test_gradients_match_finite_differences(params: Params) -> None:
 
 def test_observed_state_is_an_equilibrium(params: Params) -> None:
     state = kernel.initial_state(params)
-    ga, gp = kernel.pressures(state, params, kernel.derive(state, params, kernel.calibrate(params)))
+    cal = kernel.calibrate(params)
+    ga, gp = kernel.pressures(state, params, cal, kernel.derive(state, params, cal))
     assert np.abs(ga).max() < 1e-12
     assert np.abs(gp).max() < 1e-12
 
@@ -104,3 +105,22 @@ def test_share_shift_keeps_the_total() -> None:
     assert shares[0, 0].sum() == pytest.approx(0.79)
     assert shares[0, 0, 1] / shares[0, 0, 2] == pytest.approx(0.36 / 0.33)
     assert not shares[0, 1:].any()
+
+
+def test_steady_interests_do_not_move_with_the_choices(params: Params) -> None:
+    """An interest marked steady has its gradient summed once per event; if alignment or posture moved it, its
+    pull would be frozen between events. Its gradients at a jiggled state must equal those at the start."""
+    start, moved = kernel.initial_state(params), jiggled(params)
+    steady = [x for x in params.interests if x.steady]
+    assert [x.name for x in steady] == ["economy", "values"]
+    for interest in steady:
+        at_start = interest.gradient(start, params, terms(start, params, setting(start, params)))
+        after = interest.gradient(moved, params, terms(moved, params, setting(moved, params)))
+        for a, b in zip(at_start, after, strict=True):
+            assert (a is None) == (b is None)
+            if a is not None:
+                np.testing.assert_array_equal(np.broadcast_to(a, b.shape), b, err_msg=interest.name)
+    for interest in (x for x in params.interests if not x.steady):  # and the check can tell the difference
+        ga0, _ = interest.gradient(start, params, terms(start, params, setting(start, params)))
+        ga1, _ = interest.gradient(moved, params, terms(moved, params, setting(moved, params)))
+        assert not np.array_equal(ga0, ga1), interest.name

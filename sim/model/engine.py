@@ -78,16 +78,14 @@ def simulate(
     for t in range(steps):
         for event in (e for e in events if e.at == t):
             before = kernel.interests(state, p, terms or kernel.terms(state, p, derived.setting))
-            kernel.apply_event(state, event)
-            terms = kernel.terms(state, p, kernel.setting(state, p))
-            derived = kernel.derive(state, p, cal, terms)
+            derived, terms = kernel.strike(state, p, cal, event)
             out.valence += kernel.interests(state, p, terms) - before
         if t % block == 0:  # one draw per run per block of steps, not per step: the same stream, fewer calls
             uniforms = np.empty((b, min(block, steps - t), n, n + 1))
             for g, run in zip(gens, uniforms, strict=True):
                 g.random(out=run)
         u = uniforms[:, t % block]
-        d_align, d_post = kernel.decide(state, p, derived, u, terms)
+        d_align, d_post = kernel.decide(state, p, cal, derived, u, terms)
         kernel.apply_moves(state, d_align, d_post)
         terms = kernel.terms(state, p, derived.setting) if t + 1 >= record_from else None
         _record(out, t + 1, state, p, terms)

@@ -7,7 +7,8 @@ whichever drove it.
 What a run holds is split by how long it lives:
 - `State`: what actors and events change, step by step;
 - `Calibration`: computed once from the observed world (`calibrate`), frozen;
-- `Derived`: arrays that only events change, rebuilt after each event (`derive`);
+- `Derived`: arrays that only events change, rebuilt after each event (`strike` applies one and rebuilds them);
+  its first part, `Utility`, is all the utility reads (the calibration builds that alone, before the pulls);
 - `Terms` (sim.concepts.interests): the quantities of one state that the interests share.
 
 Notation: A[b, i, j] is i's alignment toward j in [-1, 1]; P[b, i] is i's posture (1 = observed effort).
@@ -68,22 +69,27 @@ class Calibration:
 
 
 @dataclass(frozen=True)
-class Derived:
-    """Arrays that only events (and the parameters) change: rebuilt after each event, read every step."""
+class Utility:
+    """What the utility reads besides the state: arrays that only events and the parameters change, and the
+    calibration's stakes. Rebuilt after each event."""
 
     setting: Setting  # what the interests read besides the state's choices
     committed: np.ndarray  # (B,N,N) friendly part of the anchor, both ways: c+[j,k] + c+[k,j] (closure)
     scale: np.ndarray  # (B,N,K) weight per unit of stake: the utility is sum_k scale[k] X[k]
     steady_a: np.ndarray  # (B,N,N) the weighted alignment gradient of the steady interests
     steady_p: np.ndarray  # (B,N) and their posture gradient
-    baseline: np.ndarray  # (B,N,N) grad0 less the reciprocity term of the anchor
-    pull: np.ndarray  # (B,N,N) the calibration's pull on a tie that strengthens or holds
-    pull_losing: np.ndarray  # (B,N,N) the pull on a friendship that weakens (loss aversion)
-    gradp0: np.ndarray  # (B,N)
-    pull_p: np.ndarray  # (B,N)
 
-    def repeat(self, m: int) -> Derived:
+    def repeat(self, m: int) -> Utility:
         return map_arrays(self, lambda x: np.repeat(x, m, axis=0))
+
+
+@dataclass(frozen=True)
+class Derived(Utility):
+    """Everything a step reads that only an event can change: the utility's arrays, and where the calibrated
+    pulls hold each tie, which moves with the anchor."""
+
+    baseline: np.ndarray  # (B,N,N) grad0 less the reciprocity term of the anchor
+    pull_losing: np.ndarray  # (B,N,N) the pull on a friendship that weakens (loss aversion)
 
 
 def initial_state(p: Params) -> State:
@@ -99,24 +105,30 @@ def initial_state(p: Params) -> State:
     )
 
 
-def derive(s: State, p: Params, cal: Calibration, t: Terms | None = None) -> Derived:
-    """Everything a step reads that only an event can change. Call again after every event; `t`, the state's
-    terms under its new setting, if the caller has them (the steady interests' gradients read them)."""
-    t = terms(s, p, setting(s, p)) if t is None else t
-    scale = p.weights / cal.stakes
+def utility(s: State, p: Params, stakes: np.ndarray, t: Terms) -> Utility:
+    """The utility's arrays for state `s`, whose terms `t` are (the steady interests' gradients read them)."""
+    scale = p.weights / stakes
     steady_a, steady_p = _steady(s, p, t, scale)
+    return Utility(setting=t.setting, committed=both_ways(parts(s.anchor)[0]), scale=scale, steady_a=steady_a,
+                   steady_p=steady_p)
+
+
+def derive(s: State, p: Params, cal: Calibration, t: Terms | None = None) -> Derived:
+    """Everything a step reads that only an event can change; `t`, the state's terms under its new setting, if
+    the caller has them."""
+    t = terms(s, p, setting(s, p)) if t is None else t
     return Derived(
-        setting=t.setting,
-        committed=both_ways(parts(s.anchor)[0]),
-        scale=scale,
-        steady_a=steady_a,
-        steady_p=steady_p,
+        **vars(utility(s, p, cal.stakes, t)),
         baseline=cal.grad0 - p.reciprocity[:, None, None] * (s.anchor - np.swapaxes(s.anchor, 1, 2)),
-        pull=cal.pull,
         pull_losing=cal.pull * np.where(s.anchor > 0.0, p.loss_aversion[:, None, None], 1.0),
-        gradp0=cal.gradp0,
-        pull_p=cal.pull_p,
     )
+
+
+def strike(s: State, p: Params, cal: Calibration, event: Event) -> tuple[Derived, Terms]:
+    """Apply `event` to `s`, and rebuild what it changes: the state's terms and its derived arrays."""
+    apply_event(s, event)
+    t = terms(s, p, setting(s, p))
+    return derive(s, p, cal, t), t
 
 
 def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,17 +161,15 @@ def calibrate(p: Params) -> Calibration:
     ga, gp = interest_gradients(s, p, t)
     size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / p.n)  # (B,N,K) marginal stake of each interest
     stakes = size + STAKE_FLOOR * size.mean(axis=2, keepdims=True) + STAKE_EPS
-    # the utility reads only the stakes; the pulls are what the rest of this computes
-    unpulled = np.zeros_like(s.alignment)
-    first = derive(s, p, Calibration(stakes, unpulled, unpulled[..., 0], unpulled, unpulled[..., 0]), t)
-    grad0, gradp0 = utility_gradients(s, p, first, t)
-    curv_a, curv_p = _curvature(s, p, first)
+    u = utility(s, p, stakes, t)
+    grad0, gradp0 = utility_gradients(s, p, u, t)
+    curv_a, curv_p = _curvature(s, p, u, t)
     return Calibration(stakes=stakes, grad0=grad0, gradp0=gradp0,
                        pull=p.inertia[:, None, None] + np.maximum(curv_a, 0.0),
                        pull_p=p.posture_inertia[:, None] + np.maximum(curv_p, 0.0))
 
 
-def _curvature(s: State, p: Params, d: Derived) -> tuple[np.ndarray, np.ndarray]:
+def _curvature(s: State, p: Params, u: Utility, t: Terms) -> tuple[np.ndarray, np.ndarray]:
     """The least pull per actor that makes each actor's own utility concave in its own choices.
 
     For each actor, the Hessian of its utility over its own ties: its largest eigenvalue, if positive, is the extra
@@ -170,7 +180,7 @@ def _curvature(s: State, p: Params, d: Derived) -> tuple[np.ndarray, np.ndarray]
     b, n = s.posture.shape
     h = CURVATURE_STEP
     actors = np.arange(n)
-    ga_0, gp_0 = utility_gradients(s, p, d)
+    ga_0, gp_0 = utility_gradients(s, p, u, t)
     hess = np.zeros((b, n, n, n))  # hess[k, i, j, l] = d g[i,l] / d A[i,j]
     pull_p = np.zeros((b, n))
     # rounds 1..n-1 move ties, round 0 moves postures; a group of rounds at a time bounds the memory
@@ -184,7 +194,7 @@ def _curvature(s: State, p: Params, d: Derived) -> tuple[np.ndarray, np.ndarray]
                 up.posture[copy[:, c]] += h
             else:
                 up.alignment[copy[:, c][:, None], actors, (actors + r) % n] += h
-        ga_up, gp_up = utility_gradients(up, p.repeat_each(len(rounds)), d.repeat(len(rounds)))
+        ga_up, gp_up = utility_gradients(up, p.repeat_each(len(rounds)), u.repeat(len(rounds)))
         ga_up, gp_up = ga_up.reshape(b, len(rounds), n, n), gp_up.reshape(b, len(rounds), n)
         for c, r in enumerate(rounds):
             if r == 0:
@@ -221,32 +231,33 @@ def interest_gradients(s: State, p: Params, t: Terms) -> tuple[np.ndarray, np.nd
     return ga, gp
 
 
-def utility_gradients(s: State, p: Params, d: Derived, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
+def utility_gradients(s: State, p: Params, u: Utility, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Weighted sum of interest gradients, each interest measured in units of its own starting stake. The steady
-    interests come summed from `d`."""
-    t = terms(s, p, d.setting) if t is None else t
-    total_a = _closure_gradient(p, d, t)
-    total_a += d.steady_a
-    total_p = d.steady_p.copy()
+    interests come summed from `u`."""
+    t = terms(s, p, u.setting) if t is None else t
+    total_a = _closure_gradient(p, u, t)
+    total_a += u.steady_a
+    total_p = u.steady_p.copy()
     for k, interest in enumerate(p.interests):
         if interest.steady:
             continue
         ga, gp = interest.gradient(s, p, t)
         if ga is not None:
-            total_a += ga * d.scale[:, :, k, None]
+            total_a += ga * u.scale[:, :, k, None]
         if gp is not None:
-            total_p += gp * d.scale[:, :, k]
+            total_p += gp * u.scale[:, :, k]
     return zero_diagonal(total_a), total_p
 
 
-def _closure_gradient(p: Params, d: Derived, t: Terms) -> np.ndarray:
+def _closure_gradient(p: Params, u: Utility, t: Terms) -> np.ndarray:
     """Triadic closure: i values ties with its partners' committed partners, sum_jk a+[i,j] a+[i,k] c+[j,k],
     where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
     coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
-    return p.closure[:, None, None] * t.on_pos * (t.pos @ d.committed)
+    return p.closure[:, None, None] * t.on_pos * (t.pos @ u.committed)
 
 
-def pressures(s: State, p: Params, d: Derived, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
+def pressures(s: State, p: Params, cal: Calibration, d: Derived,
+              t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The calibrated marginal utility of moving toward each partner and of raising posture."""
     ga, gp = utility_gradients(s, p, d, t)
     # reciprocity: a one-sided relationship costs; matching the partner's stance is part of the equilibrium
@@ -255,8 +266,8 @@ def pressures(s: State, p: Params, d: Derived, t: Terms | None = None) -> tuple[
     ga -= p.reciprocity[:, None, None] * (s.alignment - np.swapaxes(s.alignment, 1, 2))
     # loss aversion: weakening an existing friendship is pulled back harder than strengthening it
     drift = s.alignment - s.anchor
-    ga -= np.where(drift < 0.0, d.pull_losing, d.pull) * drift
-    gp = gp - d.gradp0 - d.pull_p * (s.posture - p.posture0)
+    ga -= np.where(drift < 0.0, d.pull_losing, cal.pull) * drift
+    gp = gp - cal.gradp0 - cal.pull_p * (s.posture - p.posture0)
     return ga, gp
 
 
@@ -271,9 +282,10 @@ def choose(gain: np.ndarray, step: np.ndarray, rationality: np.ndarray, u: np.nd
     return ((q >= 1.0).astype(float) + (q >= hold) - 1.0) * step
 
 
-def decide(s: State, p: Params, d: Derived, u: np.ndarray, t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
+def decide(s: State, p: Params, cal: Calibration, d: Derived, u: np.ndarray,
+           t: Terms | None = None) -> tuple[np.ndarray, np.ndarray]:
     """All actors' moves for one step; u is (B, N, N+1) uniforms: one per partner, the last for posture."""
-    ga, gp = pressures(s, p, d, t)
+    ga, gp = pressures(s, p, cal, d, t)
     lam = p.rationality[:, None, None]
     d_align = choose(ga, p.alignment_step[:, None, None], lam, u[..., :-1])
     d_post = choose(gp, p.posture_step[:, None], lam[..., 0], u[..., -1])

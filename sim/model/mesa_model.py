@@ -81,12 +81,11 @@ class ReactionModel(mesa.Model):
     def step(self) -> None:
         t = self.steps - 1  # Mesa counts steps from 1; the scenario's timeline from 0
         for event in (e for e in self.events if e.at == t):
-            kernel.apply_event(self.state, event)
-            self.derived = kernel.derive(self.state, self.params, self.calibration)
+            self.derived, _ = kernel.strike(self.state, self.params, self.calibration, event)
         n = self.params.n
         u = self.rng.random((n, n + 1))[None]
         # computed afresh from the state each step, so a state changed by hand between steps (teaching) counts
-        gain_alignment, gain_posture = kernel.pressures(self.state, self.params, self.derived)
+        gain_alignment, gain_posture = kernel.pressures(self.state, self.params, self.calibration, self.derived)
         self.agents.do("decide", gain_alignment, gain_posture, u)
         ordered = sorted(self.agents, key=lambda a: a.index)
         d_align = np.stack([a.move_alignment for a in ordered])[None]
