@@ -101,6 +101,8 @@ def _output(args: argparse.Namespace, scenario: Scenario, prefix: str = "") -> P
         out = Path(args.out)
     else:
         out = _fresh(Path.cwd() / "reports" / scenario.name / (prefix + datetime.now().strftime("%Y%m%d-%H%M%S")))
+    if getattr(args, "resume", False) and not out.is_dir():  # resuming makes nothing new
+        raise OutputError(f"--out {out}: nothing to resume: no such folder")
     problem = writable_folder(out)
     if problem:
         raise OutputError(f"{'--out ' if args.out else ''}{out}: {problem}")
@@ -121,8 +123,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.outputs.files import atomic_write
 
     scenario = _load(args.scenario, args)
+    new = not (args.out and Path(args.out).exists())
     out = _output(args, scenario)
-    result = _simulate(scenario, args.quiet or args.json)
+    try:
+        result = _simulate(scenario, args.quiet or args.json)
+    except BaseException:  # interrupted or failed: leave no empty folder behind that this run made
+        if new and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+        raise
     data = summary.build(result)
     atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
     atomic_write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))

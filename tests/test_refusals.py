@@ -273,3 +273,26 @@ def test_the_wheel_holds_the_package_and_the_shipped_scenarios(how: list[str], t
     assert tops == {"sim", wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info"}, tops
     assert not any(n.startswith(("tests/", "reports/", "scenarios/", "benchmarks/")) for n in names)
     assert re.search(r"^run-sim = sim\.cli:main$", entry_points, re.MULTILINE), entry_points
+
+
+def test_an_interrupted_run_leaves_no_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sim.measure.experiment.run", interrupted)
+    assert main(["run", str(SEED), "-q"]) == 130
+    assert not list((tmp_path / "reports" / "us_india_defense_framework_2025").iterdir())
+    kept = tmp_path / "mine"
+    kept.mkdir()
+    assert main(["run", str(SEED), "-q", "--out", str(kept)]) == 130
+    assert kept.is_dir(), "a folder the user made is not ours to remove"
+
+
+def test_resuming_nothing_makes_no_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "no" / "such" / "sweep"
+    assert main(["sweep", str(SEED), "--param", "model.closure=0.3,0.5", "-r", "2", "-w", "1", "--resume",
+                 "--out", str(out), "-q"]) == 2
+    assert "nothing to resume: no such folder" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
