@@ -332,9 +332,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     print(explain(r, i, names))
     weights = scenario.actors[code].interests
     total = sum(weights.values())
-    print("\ninterest        weight   at impact   after reactions")
+    w = max(len(name) for name in r.interests) + 2
+    print(f"\n{'interest':<{w + 3}}weight   at impact   after reactions")
     for k, weight in enumerate(result.params.weights[0, i]):
-        print(f"  {r.interests[k]:<12} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
+        print(f"  {r.interests[k]:<{w}} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
               f"{r.d_interest[:, i, k].mean():>+9.4f}")
     print(f"\n(weights as given: {', '.join(f'{k} {v:g}' for k, v in weights.items())}; normalised by {total:g})")
     print("label shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i).items()))

@@ -54,6 +54,8 @@ KINDS: dict[str, type[Change]] = {}
 
 
 def register[C: type[Change]](cls: C) -> C:
+    if cls.kind in KINDS and KINDS[cls.kind] is not cls:
+        raise ValueError(f"effect kind '{cls.kind}' is already {KINDS[cls.kind].__name__}")
     KINDS[cls.kind] = cls
     return cls
 

@@ -2,7 +2,7 @@
 
 This is the readable, step-through-able form of the model, for teaching and for checking. Each agent reads its own
 row of the world (what every move would do to its interests, `kernel.pressures`) and picks its moves; the model
-applies all moves at once. It calls the same kernel functions as the batch engine (`sim.engine`), so a run here
+applies all moves at once. It calls the same kernel functions as the batch engine (`sim.model.engine`), so a run here
 and the same run there give the same numbers to the last bit (tests/test_reproducible.py).
 """
 
@@ -84,7 +84,8 @@ class ReactionModel(mesa.Model):
             self.derived, _ = kernel.strike(self.state, self.params, self.calibration, event)
         n = self.params.n
         u = self.rng.random((n, n + 1))[None]
-        # computed afresh from the state each step, so a state changed by hand between steps (teaching) counts
+        # computed afresh from the state each step, so alignment, posture or capability changed by hand between
+        # steps (teaching) counts; what events change (technology, trade, anchors) is rebuilt by strike() only
         gain_alignment, gain_posture = kernel.pressures(self.state, self.params, self.calibration, self.derived)
         self.agents.do("decide", gain_alignment, gain_posture, u)
         ordered = sorted(self.agents, key=lambda a: a.index)

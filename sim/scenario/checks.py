@@ -40,7 +40,8 @@ def _actors(s: Scenario) -> Iterator[Found]:
                        f"unknown interest '{name}'; the model knows: {', '.join(interest_names())}")
             elif name not in s.interests:
                 yield (("actors", code, "interests", name),
-                       f"unknown interest '{name}'; the scenario's interests are: {', '.join(s.interests)}")
+                       f"'{name}' is not among the scenario's interests ({', '.join(s.interests)}); add it to "
+                       f"interests: or drop the weight")
         if sum(actor.interests.values()) <= 0:
             yield ("actors", code, "interests"), "interest weights must sum to something positive"
         if actor.gdp.value <= 0:  # the model divides by it (military burden = spending / GDP)

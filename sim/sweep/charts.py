@@ -112,7 +112,7 @@ def sensitivity(summary: dict[str, Any], path: Path) -> bool:
     return True
 
 
-def all_charts(points: pd.DataFrame, summary: dict[str, Any], out: Path) -> list[Path]:
+def write_all(points: pd.DataFrame, summary: dict[str, Any], out: Path) -> list[Path]:
     written = []
     ok = valid(points)
     for name in summary["parameters"]:

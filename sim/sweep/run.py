@@ -141,9 +141,9 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
     atomic_write(out / "summary.json", lambda tmp: tmp.write_text(json.dumps(summary, indent=2) + "\n"))
     written: list[Path] = []
     if charts:
-        from sim.sweep.charts import all_charts
+        from sim.sweep.charts import write_all
 
-        written = all_charts(points, summary, out)
+        written = write_all(points, summary, out)
     atomic_write(out / "report.md", lambda tmp: tmp.write_text(render(summary, plan_.manifest,
                                                                        [p.name for p in written])))
     return summary
