@@ -82,7 +82,7 @@ def test_a_scenario_may_use_fewer_interests(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     first = err.value.problems[0]
-    assert first.line > 0 and "unknown interest 'technology'" in first.message
+    assert first.line > 0 and "'technology' is not among the scenario's interests" in first.message
     keep = ["expectations=[]",  # one speaks of influence
             *(f"actors.{code}.interests={{security: 0.5, economy: 0.5}}" for code in load_scenario(SEED).actors)]
     params = compile_scenario(load_scenario(path, keep))
