@@ -39,7 +39,9 @@ def figures(result: dict[str, Any]) -> dict[str, float]:
 
 
 def bench(tree: Path, quick: bool) -> dict[str, float]:
-    env = dict(os.environ, PYTHONPATH=str(tree))
+    # one BLAS thread for both, set before either loads numpy: up to 0.2.0, bench_sweep imported numpy before sim
+    # set these, so its BLAS ran on every core and large scenarios looked faster than the command line runs them
+    env = dict(os.environ, PYTHONPATH=str(tree), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     cmd = [sys.executable, str(tree / "benchmarks" / "bench_sweep.py"), "--json", *(["--quick"] if quick else [])]
     done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True, check=True)
     return figures(json.loads(done.stdout))
