@@ -141,6 +141,9 @@ def _message(err: dict[str, Any], loc: Path_) -> str:
         return f"must match {pattern}{got}"
     if kind == "model_type" or kind == "dict_type":
         return f"expected a mapping{got}"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return f"needs at least {least} item{'s' if least != 1 else ''}{got}"
     if kind == "list_type":
         return f"expected a list{got}"
     msg = err["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
