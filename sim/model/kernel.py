@@ -132,20 +132,23 @@ def strike(s: State, p: Params, cal: Calibration, event: Event) -> tuple[Derived
 
 
 def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The weighted gradients of the interests marked steady, summed in INTERESTS' order."""
-    total_a, total_p = np.zeros(s.alignment.shape), np.zeros(s.posture.shape)
-    first_a = first_p = True
+    """The weighted gradients of the interests marked steady, summed in INTERESTS' order (from the first term, not
+    from zeros, so that even the sign of a zero is what the sum of the terms gives)."""
+    total_a: np.ndarray | None = None
+    total_p: np.ndarray | None = None
     for k, interest in enumerate(p.interests):
         if not interest.steady:
             continue
         ga, gp = interest.gradient(s, p, t)
         if ga is not None:
             term = ga * scale[:, :, k, None]
-            total_a, first_a = (term if first_a else total_a + term), False
+            total_a = term if total_a is None else total_a + term
         if gp is not None:
             term_p = gp * scale[:, :, k]
-            total_p, first_p = (term_p if first_p else total_p + term_p), False
-    return zero_diagonal(np.array(total_a, copy=True)), np.broadcast_to(total_p, s.posture.shape).copy()
+            total_p = term_p if total_p is None else total_p + term_p
+    steady_a = np.zeros(s.alignment.shape) if total_a is None else zero_diagonal(total_a)
+    steady_p = np.zeros(s.posture.shape) if total_p is None else np.broadcast_to(total_p, s.posture.shape).copy()
+    return steady_a, steady_p
 
 
 def calibrate(p: Params) -> Calibration:
