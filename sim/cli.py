@@ -52,6 +52,7 @@ def scenario_path(arg: str) -> Path:
     return path
 
 
+SCENARIO_HELP = "a scenario YAML file, or the name of a shipped one (see list)"
 FLAGS = {"replications": "run.replications", "seed": "run.seed", "steps": "model.steps"}
 
 
@@ -367,7 +368,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", help="run a scenario; write summary, time series, charts and a report")
-    p.add_argument("scenario", help="scenario YAML file, or the name of a shipped one (see list)")
+    p.add_argument("scenario", help=SCENARIO_HELP)
     _scenario_arg(p)
     p.add_argument("--out", help="output folder (default: reports/<scenario>/<timestamp>/ here)")
     p.add_argument("--json", action="store_true", help="print summary.json to stdout")
@@ -375,12 +376,12 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("check", help="run scenarios and compare with their expectations (exit 1 on a miss)")
-    p.add_argument("scenarios", nargs="+", help="scenario YAML files, or names of shipped ones (see list)")
+    p.add_argument("scenarios", nargs="+", help=SCENARIO_HELP)
     _scenario_arg(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("validate", help="check scenario files without running them")
-    p.add_argument("files", nargs="+", help="scenario YAML files, or names of shipped ones (see list)")
+    p.add_argument("files", nargs="+", help=SCENARIO_HELP)
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="validate with these overrides")
     p.set_defaults(func=cmd_validate)
 
@@ -393,7 +394,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("sweep", help="vary parameters over a design; find tipping points and sensitivities")
-    p.add_argument("scenario", help="scenario YAML file, or the name of a shipped one (see list)")
+    p.add_argument("scenario", help=SCENARIO_HELP)
     p.add_argument("--param", action="append", metavar="PATH=LO:HI[:N]|PATH=A,B,C",
                    help="a swept value (repeatable); replaces the scenario's sweep: block")
     p.add_argument("--design", choices=["grid", "lhs", "sobol", "morris"], help="default: the sweep block, or grid")
@@ -414,7 +415,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("explain", help="why one actor reacted as it did")
-    p.add_argument("scenario", help="scenario YAML file, or the name of a shipped one (see list)")
+    p.add_argument("scenario", help=SCENARIO_HELP)
     p.add_argument("--actor", "-a", required=True, help="actor code, e.g. FRA")
     _scenario_arg(p)
     p.set_defaults(func=cmd_explain)
