@@ -1,0 +1,422 @@
+"""Rebuild geosim's data tables (data/tables/) from the raw files (data/raw/), in one command.
+
+    uv run data/build.py            # rebuild and check every table
+    uv run data/build.py --check    # rebuild into a temporary folder and fail if it differs from data/tables/
+
+Every raw file is listed in data/raw/SOURCES.yaml with its origin and SHA-256; a file that differs is refused, so a
+table cannot silently change with its input. What is built is checked against figures published by the sources
+(PUBLISHED below), shares must sum to at most 1 and no key may repeat; any failure stops the build with a message
+and exit 1. The output is byte-for-byte reproducible (sorted rows, fixed decimals, gzip without a timestamp).
+
+The SIPRI arms-transfers register is the one raw file not in the repository: SIPRI's terms let others reproduce at
+most a tenth of a database, so we ship only the derived shares. Put the register (see SOURCES.yaml for the public
+copy and its checksum) in data/raw/restricted/ to rebuild that table; without it the shipped table is kept and
+the build says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import math
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyreadr
+import yaml
+
+HERE = Path(__file__).resolve().parent
+RAW = HERE / "raw"
+TABLES = HERE / "tables"
+FIRST_YEAR = 1990
+MILEX_FILE = "API_MS.MIL.XPND.CD_DS2_en_csv_v2_47475.csv"
+WINDOW = 5  # years per arms-transfers window, as in SIPRI's own trend tables
+
+# COW numeric codes the UNGA file does not pair with an ISO3 code, or pairs with a dated one. Successor states take
+# the record of the state they continue (the Soviet Union's arms exports are Russia's, Yugoslavia's are Serbia's).
+COW_FIXES = {260: "DEU", 345: "SRB", 347: "XKX", 678: "YEM", 713: "TWN"}
+COW_DROPPED = {265, 280, 680}  # East Germany, Mecklenburg (capitals table only), South Yemen: gone before 1991
+
+# SIPRI's names that are not the World Bank's. Names ending in * (armed non-state groups) or ** (international
+# organisations) are not states: as recipients they are left out, as suppliers they count in the recipient's total.
+SIPRI_NAMES = {
+    "Bahamas": "BHS", "Bosnia-Herzegovina": "BIH", "Brunei": "BRN", "Congo": "COG", "DR Congo": "COD",
+    "Egypt": "EGY", "Gambia": "GMB", "Iran": "IRN", "Kyrgyzstan": "KGZ", "Laos": "LAO", "Libya GNC": "LBY",
+    "Micronesia": "FSM", "North Korea": "PRK", "Palestine": "PSE", "Russia": "RUS", "Slovakia": "SVK",
+    "South Korea": "KOR", "Soviet Union": "RUS", "Syria": "SYR", "Taiwan": "TWN", "UAE": "ARE", "Venezuela": "VEN",
+    "Yemen": "YEM", "Yugoslavia": "SRB", "eSwatini": "SWZ", "Western Sahara": "ESH",
+}
+SIPRI_NOT_STATES = {"Czechoslovakia", "East Germany (GDR)", "Northern Cyprus", "unknown supplier(s)",
+                    "unknown recipient(s)"}
+
+# Figures as the sources publish them, to catch a misread file: (table, key, column, value, tolerance, where).
+PUBLISHED: list[tuple[str, tuple, str, float, float, str]] = [
+    ("countries", ("USA", 2008), "milex_usd_bn", 656.756, 0.01, "SIPRI milex: USA 2008, US$ 656,756.0 m"),
+    ("countries", ("CHN", 2022), "milex_usd_bn", 291.958, 0.01, "SIPRI milex: China 2022, US$ 291,958.4 m"),
+    ("countries", ("IND", 1995), "milex_usd_bn", 9.7545, 0.01, "SIPRI milex: India 1995, US$ 9,754.5 m"),
+    ("countries", ("JPN", 1995), "milex_usd_bn", 49.962, 0.01, "SIPRI milex: Japan 1995, US$ 49,961.7 m"),
+    ("countries", ("USA", 2008), "gdp_usd_tn", 14.770, 0.005, "WDI: USA GDP 2008, US$ 14.77 tn"),
+    ("countries", ("CHN", 2024), "gdp_usd_tn", 18.744, 0.01, "WDI 2025: China GDP 2024, US$ 18.74 tn"),
+    ("countries", ("USA", 2024), "gdp_usd_tn", 29.185, 0.01, "WDI 2025: USA GDP 2024, US$ 29.18 tn"),
+    ("countries", ("IND", 2024), "libdem", 0.291, 0.002, "V-Dem v15: India 2024 liberal democracy 0.291"),
+    ("countries", ("IND", 2008), "gdp_usd_tn", 1.199, 0.005, "WDI: India GDP 2008, US$ 1.199 tn"),
+    ("countries", ("JPN", 1995), "gdp_usd_tn", 5.546, 0.01, "WDI: Japan GDP 1995, US$ 5.546 tn"),
+    ("countries", ("USA", 2008), "ideal_point", 2.55, 0.2, "Voeten: USA far on the Western end, ~2.5"),
+    ("countries", ("CHN", 2022), "ideal_point", -1.4, 0.3, "Voeten: China 2022 about -1.4"),
+    ("arms_imports", ("IND", 2018, 2022, "RUS"), "share", 0.405, 0.01,
+     "SIPRI Trends in International Arms Transfers 2022: India 2018-22, Russia 45% (register: 40.5% of TIV)"),
+    ("arms_imports", ("IND", 2018, 2022, "FRA"), "share", 0.309, 0.01, "SIPRI register: India 2018-22, France 30.9%"),
+]
+
+
+class BuildError(Exception):
+    """A raw file or a built table is not what the build expects; the message says which and why."""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sources() -> dict:
+    with (RAW / "SOURCES.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["sources"]
+
+
+def raw_file(key: str, name: str, folder: Path = RAW) -> Path:
+    """The raw file, after checking it is the one SOURCES.yaml records."""
+    entry = next((f for f in sources()[key]["files"] if f["name"] == name), None)
+    if entry is None:
+        raise BuildError(f"SOURCES.yaml: source {key!r} lists no file {name!r}")
+    path = folder / name
+    if not path.exists():
+        raise BuildError(f"{path}: missing; {entry.get('copied_from', 'see SOURCES.yaml')}")
+    if "sha256" not in entry:  # ours, edited by hand
+        return path
+    got = hashlib.sha256(content(path)).hexdigest()
+    if got != entry["sha256"]:
+        raise BuildError(f"{path}: SHA-256 {got[:12]}... is not the recorded {entry['sha256'][:12]}...; "
+                         "a new release needs its SOURCES.yaml entry (release, checksum) updated first")
+    return path
+
+
+def content(path: Path) -> bytes:
+    """The file's bytes, uncompressed if we stored it gzipped (the checksum is the original's)."""
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
+def read_rda(path: Path) -> pd.DataFrame:
+    return next(iter(pyreadr.read_r(str(path)).values()))
+
+
+def cow_to_iso3(ideal: pd.DataFrame) -> dict[int, str]:
+    """COW numeric code -> ISO3, from the pairs in the UNGA file (the one source that carries both)."""
+    pairs = ideal.dropna(subset=["iso3c"])
+    pairs = pairs[pairs.iso3c != ""].sort_values("year")
+    mapping = {int(c): i for c, i in zip(pairs.ccode, pairs.iso3c, strict=True)}
+    return mapping | COW_FIXES
+
+
+def iso3(codes: pd.Series, mapping: dict[int, str]) -> pd.Series:
+    out = codes.astype(int).map(mapping)
+    unknown = sorted({int(c) for c, i in zip(codes, out, strict=True) if pd.isna(i) and int(c) not in COW_DROPPED})
+    if unknown:
+        raise BuildError(f"COW codes with no ISO3 code: {unknown}; add them to COW_FIXES or COW_DROPPED")
+    return out
+
+
+def read_wdi(path: Path, column: str, scale: float) -> tuple[pd.DataFrame, dict[str, str], str]:
+    """A World Bank API CSV (4 lines of header) -> long table, the names it uses, and its 'Last Updated' date."""
+    text = path.read_text(encoding="utf-8-sig")
+    updated = next(line for line in text.splitlines()[:4] if "Last Updated" in line).split(",")[1].strip('"')
+    wide = pd.read_csv(io.StringIO(text), skiprows=4)
+    years = [c for c in wide.columns if c.isdigit() and int(c) >= FIRST_YEAR]
+    long = wide.melt(id_vars=["Country Code"], value_vars=years, var_name="year", value_name=column).dropna()
+    long["year"] = long.year.astype(int)
+    long[column] = long[column] / scale
+    names = dict(zip(wide["Country Code"], wide["Country Name"], strict=True))
+    return long.rename(columns={"Country Code": "iso3"}), names, updated
+
+
+def read_vdem_wdi(path: Path) -> pd.DataFrame:
+    """V-Dem's liberal democracy index with the World Bank's GDP and GDP per capita, one row per state-year."""
+    v = pd.read_csv(io.BytesIO(content(path)))
+    v["iso3"] = v.iso3c.fillna(v.country_text_id)
+    v = v[v.country_name.notna() & (v.year >= FIRST_YEAR)]  # rows without a V-Dem name are World Bank aggregates
+    v = v.assign(gdp_usd_tn=v.gdp / 1e12, gdppc_usd=v.gdp_per_capita, libdem=v.v2x_libdem)
+    v = v.groupby(["iso3", "year"], as_index=False)[["gdp_usd_tn", "gdppc_usd", "libdem"]].first()
+    return v.dropna(subset=["gdp_usd_tn", "gdppc_usd", "libdem"], how="all")
+
+
+def build_countries(ideal: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One row per state and year: military expenditure, GDP, GDP per capita, democracy, UNGA ideal point."""
+    milex, names, _ = read_wdi(raw_file("sipri_milex", MILEX_FILE), "milex_usd_bn", 1e9)
+    vdem = read_vdem_wdi(raw_file("wdi_gdp", "vdem_wdi.csv.gz"))
+    ip = ideal[(ideal.year >= FIRST_YEAR) & ideal.idealpointfp.notna()].copy()
+    ip["iso3"] = iso3(ip.ccode, cow_to_iso3(ideal))
+    ip = ip.dropna(subset=["iso3"])
+    ip = ip.groupby(["iso3", "year"], as_index=False).idealpointfp.mean()
+    ip = ip.rename(columns={"idealpointfp": "ideal_point"})
+    ip["year"] = ip.year.astype(int)
+    # The World Bank's milex file also has regions and income groups: keep the codes the state-level sources use.
+    states = set(ip.iso3) | set(vdem.iso3)
+    table = milex[milex.iso3.isin(states)].merge(vdem, on=["iso3", "year"], how="outer").merge(
+        ip, on=["iso3", "year"], how="outer")
+    return table.sort_values(["iso3", "year"]), names
+
+
+def read_sipri_register(path: Path) -> pd.DataFrame:
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("SIPRI AT Database ID"))
+    return pd.read_csv(io.StringIO("\n".join(lines[head:])))
+
+
+def build_arms(register: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Each recipient's imports by supplier over every five-year window (first..last), as shares of its total TIV."""
+    by_name = {n: c for c, n in names.items()} | SIPRI_NAMES
+    reg = register[register["Delivery year"] >= FIRST_YEAR]
+    tiv = reg.groupby(["Supplier", "Recipient", "Delivery year"], as_index=False)["TIV delivery values"].sum()
+    tiv.columns = ["supplier", "recipient", "year", "tiv"]
+    not_state = tiv.recipient.str.endswith("*") | tiv.recipient.isin(SIPRI_NOT_STATES)
+    tiv = tiv[~not_state].copy()
+    unknown = sorted(set(tiv.recipient) - set(by_name)) + sorted(
+        n for n in set(tiv.supplier) - set(by_name) if not n.endswith("*") and n not in SIPRI_NOT_STATES)
+    if unknown:
+        raise BuildError(f"SIPRI names with no ISO3 code: {unknown}; add them to SIPRI_NAMES or SIPRI_NOT_STATES")
+    tiv["recipient"] = tiv.recipient.map(by_name)
+    tiv["supplier"] = tiv.supplier.map(by_name).fillna("")  # "" = not a state; counts in the total only
+    rows = []
+    for last in range(FIRST_YEAR + WINDOW - 1, int(tiv.year.max()) + 1):
+        first = last - WINDOW + 1
+        w = tiv[tiv.year.between(first, last)]
+        total = w.groupby("recipient").tiv.sum()
+        pair = w[w.supplier != ""].groupby(["recipient", "supplier"]).tiv.sum().reset_index()
+        pair["first"], pair["last"] = first, last
+        pair["recipient_tiv"] = pair.recipient.map(total)
+        rows.append(pair[pair.recipient_tiv > 0])
+    out = pd.concat(rows)
+    out["share"] = out.tiv / out.recipient_tiv
+    out = out[out.share >= 0.0005]
+    return out[["recipient", "first", "last", "supplier", "share", "recipient_tiv"]].sort_values(
+        ["recipient", "first", "supplier"])
+
+
+def build_trade(mapping: dict[int, str]) -> pd.DataFrame:
+    """Total goods trade between two states a < b (both directions, US$ m), and each state's total with the world."""
+    t = read_rda(raw_file("cow_trade", "cow_trade_ndy.rda"))
+    t = t[t.year >= FIRST_YEAR].copy()
+    t = t[~t.ccode1.astype(int).isin(COW_DROPPED) & ~t.ccode2.astype(int).isin(COW_DROPPED)]
+    t["a"], t["b"] = iso3(t.ccode1, mapping), iso3(t.ccode2, mapping)
+    flow = t[["smoothflow1", "smoothflow2"]].clip(lower=0).fillna(0)
+    t["usd_m"] = flow.sum(axis=1)
+    t["year"] = t.year.astype(int)
+    swap = t.a > t.b
+    t.loc[swap, ["a", "b"]] = t.loc[swap, ["b", "a"]].to_numpy()
+    t = t[(t.usd_m > 0) & (t.a != t.b)].groupby(["a", "b", "year"], as_index=False).usd_m.sum()
+    return t.sort_values(["a", "b", "year"])
+
+
+def trade_totals(trade: pd.DataFrame) -> pd.DataFrame:
+    both = pd.concat([trade.rename(columns={"a": "iso3"})[["iso3", "year", "usd_m"]],
+                      trade.rename(columns={"b": "iso3"})[["iso3", "year", "usd_m"]]])
+    return both.groupby(["iso3", "year"], as_index=False).usd_m.sum().rename(columns={"usd_m": "trade_usd_m"})
+
+
+def keep_main_partners(trade: pd.DataFrame, totals: pd.DataFrame, floor: float = 0.001) -> pd.DataFrame:
+    """Drop dyads below 0.1% of both sides' trade: they cannot move a share by a rounding step, and they are most
+    of the rows."""
+    tot = totals.set_index(["iso3", "year"]).trade_usd_m
+    share_a = trade.usd_m.to_numpy() / tot.loc[list(zip(trade.a, trade.year, strict=True))].to_numpy()
+    share_b = trade.usd_m.to_numpy() / tot.loc[list(zip(trade.b, trade.year, strict=True))].to_numpy()
+    return trade[(share_a >= floor) | (share_b >= floor)]
+
+
+def build_alliances(mapping: dict[int, str]) -> pd.DataFrame:
+    """Treaty ties between a < b per year: defense (either promises to defend the other) or other (offense,
+    neutrality, non-aggression, consultation)."""
+    a = read_rda(raw_file("atop", "atop_alliance.rda"))
+    a = a[(a.year >= FIRST_YEAR) & ~a.ccode1.astype(int).isin(COW_DROPPED) & ~a.ccode2.astype(int).isin(COW_DROPPED)]
+    a = a.assign(a=iso3(a.ccode1, mapping), b=iso3(a.ccode2, mapping), year=a.year.astype(int))
+    a["defense"] = (a.atop_defense > 0).astype(int)
+    a["other"] = (a[["atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]].sum(axis=1) > 0).astype(int)
+    swap = a.a > a.b
+    a.loc[swap, ["a", "b"]] = a.loc[swap, ["b", "a"]].to_numpy()
+    a = a[a.a != a.b].groupby(["a", "b", "year"], as_index=False)[["defense", "other"]].max()
+    return a[(a.defense + a.other) > 0].sort_values(["a", "b", "year"])
+
+
+def build_contiguity(mapping: dict[int, str]) -> pd.DataFrame:
+    """Direct contiguity a < b: type 1 land border, 2-5 separated by at most 12, 24, 150, 400 miles of water."""
+    c = read_rda(raw_file("cow_contiguity", "cow_contdir.rda"))
+    c = c[pd.to_datetime(c.enddate).dt.year >= FIRST_YEAR]
+    c = c[~c.ccode1.astype(int).isin(COW_DROPPED) & ~c.ccode2.astype(int).isin(COW_DROPPED)]
+    c = c.assign(a=iso3(c.ccode1, mapping), b=iso3(c.ccode2, mapping), type=c.conttype.astype(int),
+                 first=pd.to_datetime(c.stdate).dt.year, last=pd.to_datetime(c.enddate).dt.year)
+    c = c[c.a < c.b]
+    return c.groupby(["a", "b"], as_index=False).agg(type=("type", "min"), first=("first", "min"),
+                                                      last=("last", "max")).sort_values(["a", "b"])
+
+
+def build_states(mapping: dict[int, str], names: dict[str, str], countries: pd.DataFrame) -> pd.DataFrame:
+    caps = read_rda(raw_file("cow_capitals", "cow_capitals.rda"))
+    caps = caps[pd.to_datetime(caps.enddate).dt.year >= FIRST_YEAR]
+    caps = caps[~caps.ccode.astype(int).isin(COW_DROPPED)]
+    caps = caps.assign(iso3=iso3(caps.ccode, mapping)).sort_values("enddate").groupby("iso3").last().reset_index()
+    codes = sorted(set(countries.iso3) | set(caps.iso3))
+    out = pd.DataFrame({"iso3": codes})
+    out["name"] = out.iso3.map(names).fillna(out.iso3.map(dict(zip(caps.iso3, caps.statenme, strict=True))))
+    out = out.merge(caps[["iso3", "capital", "lat", "lng"]].rename(columns={"lng": "lon"}), on="iso3", how="left")
+    return out
+
+
+def memberships() -> pd.DataFrame:
+    doc = yaml.safe_load(raw_file("memberships", "memberships.yaml").read_text(encoding="utf-8"))
+    rows = [{"group": g, "iso3": code, "joined": m["joined"], "left": m.get("left")}
+            for g, spec in doc["groups"].items() for code, m in spec["members"].items()]
+    return pd.DataFrame(rows).sort_values(["group", "iso3"])
+
+
+ROUND = {"gdppc_usd": 1, "libdem": 3, "milex_usd_bn": 4, "gdp_usd_tn": 5, "ideal_point": 4, "share": 4,
+         "recipient_tiv": 1, "usd_m": 1,
+         "trade_usd_m": 1, "lat": 4, "lon": 4}
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    """Fixed decimals, sorted rows, gzip with no timestamp: the same input gives the same bytes."""
+    df = df.copy()
+    for col, digits in ROUND.items():
+        if col in df:
+            df[col] = df[col].round(digits)
+    text = df.to_csv(index=False, lineterminator="\n")
+    if path.suffix == ".gz":
+        buf = io.BytesIO()
+        with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
+            gz.write(text.encode())
+        path.write_bytes(buf.getvalue())
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def check(tables: dict[str, pd.DataFrame]) -> list[str]:
+    problems = []
+    keys = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"],
+            "trade": ["a", "b", "year"], "alliances": ["a", "b", "year"], "contiguity": ["a", "b"],
+            "states": ["iso3"], "memberships": ["group", "iso3"]}
+    for name, key in keys.items():
+        dup = tables[name].duplicated(subset=key)
+        if dup.any():
+            problems.append(f"{name}: {int(dup.sum())} repeated {'/'.join(key)}, e.g. "
+                            f"{tables[name][dup].iloc[0][key].tolist()}")
+    sums = tables["arms_imports"].groupby(["recipient", "first"]).share.sum()
+    if (sums > 1 + 1e-9).any():
+        problems.append(f"arms_imports: shares above 1: {sums[sums > 1 + 1e-9].head(3).to_dict()}")
+    for table, key, column, value, tol, where in PUBLISHED:
+        df = tables[table]
+        names = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"]}[table]
+        row = df[(df[names] == pd.Series(key, index=names)).all(axis=1)]
+        got = float(row[column].iloc[0]) if len(row) else math.nan
+        if not abs(got - value) <= tol:
+            problems.append(f"{table} {key} {column} = {got:.4g}, published {value:g} ({where})")
+    return problems
+
+
+def build(out: Path, restricted: Path) -> list[str]:
+    """Build every table into `out`; returns notes for the user (a kept table, say)."""
+    notes = []
+    ideal = pd.read_stata(io.BytesIO(content(raw_file("unga", "IdealpointsJuly2025.dta.gz"))))
+    mapping = cow_to_iso3(ideal)
+    countries, names = build_countries(ideal)
+    trade = build_trade(mapping)
+    totals = trade_totals(trade)
+    countries = countries.merge(totals, on=["iso3", "year"], how="left")
+    countries = countries[countries[["milex_usd_bn", "gdp_usd_tn", "ideal_point"]].notna().any(axis=1)]
+    tables = {
+        "countries": countries,
+        "trade": keep_main_partners(trade, totals),
+        "alliances": build_alliances(mapping),
+        "contiguity": build_contiguity(mapping),
+        "states": build_states(mapping, names, countries),
+        "memberships": memberships(),
+    }
+    register = restricted / "trade-register.csv"
+    if register.exists():
+        tables["arms_imports"] = build_arms(read_sipri_register(raw_file("sipri_at", register.name, restricted)),
+                                            names)
+    else:
+        notes.append(f"arms_imports: {register.relative_to(HERE.parent)} is absent (SIPRI's terms keep it out of "
+                     "the repository), so the shipped table is kept; SOURCES.yaml says where to get it")
+        tables["arms_imports"] = pd.read_csv(TABLES / "arms_imports.csv.gz", keep_default_na=False)
+    problems = check(tables)
+    if problems:
+        raise BuildError("the built tables fail their checks:\n  " + "\n  ".join(problems))
+    out.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        write_table(df, out / FILES[name])
+    write_manifest(out, tables)
+    return notes
+
+
+FILES = {"countries": "countries.csv.gz", "arms_imports": "arms_imports.csv.gz", "trade": "trade.csv.gz",
+         "alliances": "alliances.csv.gz", "contiguity": "contiguity.csv.gz", "states": "states.csv",
+         "memberships": "memberships.csv"}
+TABLE_SOURCES = {
+    "countries": ["sipri_milex", "wdi_gdp", "vdem", "unga", "cow_trade"],
+    "arms_imports": ["sipri_at"], "trade": ["cow_trade"], "alliances": ["atop", "memberships"],
+    "contiguity": ["cow_contiguity"], "states": ["sipri_milex", "cow_capitals"], "memberships": ["memberships"],
+}
+YEARS = {"countries": "year", "trade": "year", "alliances": "year", "arms_imports": "last"}
+
+
+def write_manifest(out: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Per table: its file, rows, years, checksum and the sources behind it (source, release, licence, citation)."""
+    src = sources()
+    doc = {}
+    for name, df in tables.items():
+        entry = {"file": FILES[name], "rows": len(df), "sha256": sha256(out / FILES[name]),
+                 "sources": {k: {f: src[k][f] for f in ("title", "release", "licence", "citation", "url")}
+                             for k in TABLE_SOURCES[name]}}
+        if name in YEARS:
+            entry["years"] = [int(df[YEARS[name]].min()), int(df[YEARS[name]].max())]
+        doc[name] = entry
+    (out / "manifest.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def same_tables(a: Path, b: Path) -> list[str]:
+    return [f for f in [*FILES.values(), "manifest.json"] if (a / f).read_bytes() != (b / f).read_bytes()]
+
+
+def main(argv: list[str] | None = None, run: Callable[[Path, Path], list[str]] = build) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--check", action="store_true", help="rebuild into a temporary folder and compare")
+    ap.add_argument("--out", type=Path, default=TABLES, help="where to write the tables (default data/tables)")
+    args = ap.parse_args(argv)
+    try:
+        if args.check:
+            with tempfile.TemporaryDirectory() as tmp:
+                notes = run(Path(tmp), RAW / "restricted")
+                differ = same_tables(Path(tmp), TABLES)
+                for note in notes:
+                    print(f"note: {note}")
+                if differ:
+                    print(f"data/tables differs from a rebuild: {', '.join(differ)}; run data/build.py",
+                          file=sys.stderr)
+                    return 1
+                print("data/tables is what the raw files give")
+                return 0
+        notes = run(args.out, RAW / "restricted")
+    except BuildError as err:
+        print(f"data/build.py: {err}", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"note: {note}")
+    print(f"wrote {len(FILES)} tables and manifest.json to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
