@@ -194,6 +194,39 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if bad else 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from sim.data.compose import Request, compose, parse_codes
+    from sim.data.facts import DataError
+    from sim.outputs.files import atomic_write
+
+    out = Path(args.out) if args.out else None
+    try:
+        if out is not None and out.exists() and not args.force:
+            raise DataError(f"--out {out}: the file exists; choose another name, or add --force to replace it")
+        request = Request(
+            year=args.year, actors=parse_codes(args.actors, "--actors"),
+            parties=parse_codes(args.parties or "", "--parties"), name=args.name,
+            weights_from=scenario_path(args.weights_from) if args.weights_from else None,
+            command=shlex.join([args.prog, *args.argv]))
+        composed = compose(request)
+    except DataError as err:
+        print(f"new: {err}", file=sys.stderr)
+        return 2
+    for warning in composed.warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    if out is None:
+        sys.stdout.write(composed.text)
+        return 0
+    try:
+        atomic_write(out, lambda tmp: tmp.write_text(composed.text, encoding="utf-8"))
+    except OSError as err:
+        raise OutputError(f"--out {out}: cannot write: {err.strerror or err}") from err
+    todo = composed.text.count("TO FILL IN")
+    print(f"wrote {out}: {len(request.actors)} actors in {args.year}; {todo} places say TO FILL IN "
+          f"(interest weights, the event). Then: {args.prog} run {out}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(schema_document(), indent=2) + "\n"
     if args.out:
@@ -384,6 +417,18 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help=SCENARIO_HELP)
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="validate with these overrides")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("new", help="write a scenario for a year and a set of states from the bundled public data")
+    p.add_argument("--year", type=int, required=True, help="the year of the figures, e.g. 2008")
+    p.add_argument("--actors", required=True, metavar="CODES",
+                   help="ISO3 codes, comma-separated (FRA,DEU,BRA); EU for the EU's other members")
+    p.add_argument("--parties", metavar="CODES", help="the actors of the event (a placeholder event is written)")
+    p.add_argument("--name", help="the scenario's name, lower_snake_case (default: scenario_<year>)")
+    p.add_argument("--weights-from", metavar="SCENARIO",
+                   help="copy the interest weights of the actors that appear in this scenario")
+    p.add_argument("--out", help="write to this file (default: print to stdout)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editor completion)")
     p.add_argument("--out", help="write to this file instead of stdout")

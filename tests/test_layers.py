@@ -21,10 +21,12 @@ from sim.tuning import BLAS_THREADS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "sim"
-STAGES = ("sim", "sim.concepts", "sim.scenario", "sim.model", "sim.measure", "sim.outputs", "sim.sweep",
+STAGES = ("sim", "sim.concepts", "sim.scenario", "sim.data", "sim.model", "sim.measure", "sim.outputs", "sim.sweep",
           "sim.tuning", "sim.cli")
-RANK = {"sim": 0, "sim.concepts": 0, "sim.scenario": 1, "sim.model": 2, "sim.measure": 3, "sim.outputs": 4,
-        "sim.sweep": 5, "sim.tuning": 5, "sim.cli": 6}
+# sim.data (scenarios from public data) is scenario input too, but it writes scenarios and checks them with
+# sim.scenario, so it sits just after it.
+RANK = {"sim": 0, "sim.concepts": 0, "sim.scenario": 1, "sim.data": 1.5, "sim.model": 2, "sim.measure": 3,
+        "sim.outputs": 4, "sim.sweep": 5, "sim.tuning": 5, "sim.cli": 6}
 
 
 def modules() -> dict[str, Path]:

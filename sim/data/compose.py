@@ -1,0 +1,293 @@
+"""`run_sim.py new`: a complete scenario for any year and any set of states, written from the bundled data.
+
+What the data can say (capabilities, relations, arms and trade shares, groups) is filled in, each figure with its
+source and year; what only the user can judge (interest weights, the event, expectations) is marked TO FILL IN,
+with placeholders that validate so the file runs at once. The text is written by hand rather than by a YAML dumper
+so it reads like the seed scenario: one line per figure, comments saying where each number comes from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.concepts.interests import names as interest_names
+from sim.data import rules
+from sim.data.facts import (
+    ActorFacts,
+    DataError,
+    Fact,
+    PairFacts,
+    actor_facts,
+    arms_shares,
+    arms_window,
+    check_year,
+    pair_facts,
+    trade_shares,
+    trade_year,
+    treaty_year,
+)
+from sim.data.tables import Tables, load
+from sim.scenario import ScenarioError, load_scenario, validate_dict
+
+SHARE_FLOOR = 0.01  # shares below 1% are left out, as in the seed
+
+
+@dataclass
+class Request:
+    year: int
+    actors: list[str]
+    parties: list[str] = field(default_factory=list)
+    name: str | None = None
+    weights_from: Path | None = None
+    command: str = ""
+
+
+@dataclass
+class Composed:
+    text: str
+    warnings: list[str]
+
+
+def parse_codes(text: str, what: str) -> list[str]:
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise DataError(f"{what}: {', '.join(repeated)} listed twice")
+    return codes
+
+
+def compose(req: Request, tables: Tables | None = None) -> Composed:
+    tables = tables or load()
+    if req.name is not None and not re.fullmatch(r"[a-z0-9_]+", req.name):
+        raise DataError(f"--name {req.name!r}: use lower_snake_case (letters, digits, _), e.g. my_scenario_{req.year}")
+    check_year(tables, req.year)
+    if len(req.actors) < 2:
+        raise DataError(f"--actors: a scenario needs at least two actors, got {len(req.actors)}")
+    stray = [p for p in req.parties if p not in req.actors]
+    if stray:
+        raise DataError(f"--parties: {', '.join(stray)} not among --actors ({', '.join(req.actors)})")
+    for code in req.actors:
+        if code.lower() in tables.groups and len(code) > 3:
+            raise DataError(f"{code}: a group can be an actor only with a code of two or three letters (EU)")
+    separate = {c for c in req.actors if c.lower() not in tables.groups}
+    facts = {c: actor_facts(tables, c, req.year, separate) for c in req.actors}
+    weights, rationales = borrowed_weights(req.weights_from, req.actors)
+    text = Writer(req, tables, facts, weights, rationales).text()
+    data = yaml.safe_load(text)
+    try:
+        validate_dict(data, "new scenario")
+    except ScenarioError as err:  # a bug here, not the user's: say so plainly
+        raise RuntimeError(f"the composed scenario does not validate:\n{err}") from err
+    warnings = [f"{c}: {label} {f.note}" for c, a in facts.items()
+                for label, f in (("military expenditure", a.milex), ("GDP", a.gdp), ("democracy score", a.libdem),
+                                 ("UNGA ideal point", a.ideal), ("GDP per capita", a.gdppc))
+                if f.note and f.note.startswith("latest")]
+    for what, used in (("trade shares", trade_year(tables, req.year)),
+                       ("treaties", treaty_year(tables, req.year))):
+        if used != req.year:
+            warnings.append(f"{what} are from {used}, the latest year the source covers")
+    first, last = arms_window(tables, req.year)
+    if last != req.year:
+        warnings.append(f"arms-import shares are for {first}-{last}, the latest five years the source covers")
+    return Composed(text, warnings)
+
+
+def borrowed_weights(path: Path | None, codes: list[str]) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    if path is None:
+        return {}, {}
+    other = load_scenario(path)
+    weights = {c: dict(a.interests) for c, a in other.actors.items() if c in codes}
+    if not weights:
+        raise DataError(f"--weights-from {path}: none of its actors ({', '.join(other.actors)}) is among --actors")
+    reasons = {c: f"from {path.name}: {a.rationale or 'no rationale given'}" for c, a in other.actors.items()
+               if c in codes}
+    return weights, reasons
+
+
+def _num(x: float) -> str:
+    """Three significant figures: enough for a scenario, short enough to read."""
+    if x == 0:
+        return "0"
+    digits = max(0, 2 - math.floor(math.log10(abs(x))))
+    text = f"{round(x, digits):.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _floor2(x: float) -> float:
+    """Shares rounded down, so a recipient's never add up to more than 1."""
+    return math.floor(x * 100 + 1e-9) / 100
+
+
+def _flow(items: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in items.items()) + "}"
+
+
+def _figure(f: Fact, source: str, scale: float = 1.0, note: str | None = None) -> str:
+    parts = {"value": _num(f.value * scale), "year": str(f.year), "source": source}
+    extra = "; ".join(n for n in (f.note, note) if n)
+    if extra:
+        parts["note"] = _quote(extra)
+    return _flow(parts)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Writer:
+    def __init__(self, req: Request, tables: Tables, facts: dict[str, ActorFacts],
+                 weights: dict[str, dict[str, float]], rationales: dict[str, str]) -> None:
+        self.req, self.tables, self.facts = req, tables, facts
+        self.weights, self.rationales = weights, rationales
+        self.pairs = {(a, b): pair_facts(tables, facts[a], facts[b], req.year)
+                      for i, a in enumerate(req.actors) for b in req.actors[i + 1:]}
+
+    def text(self) -> str:
+        return "\n".join([*self.header(), *self.sources(), *self.actors(), *self.relations(),
+                          *self.dependencies(), *self.events(), *self.expectations()]) + "\n"
+
+    def header(self) -> list[str]:
+        req = self.req
+        name = req.name or f"scenario_{req.year}"
+        parties = " and ".join(req.parties) if req.parties else "TO FILL IN"
+        return [
+            f"# Written by `{req.command}`" if req.command else "# Written by run_sim.py new",
+            "# from the public data bundled with geosim (data/README.md, docs/data.md).",
+            "#",
+            "# From the data: every actor's capabilities (with source and year), relations (alignment and proximity",
+            "# by the rules of docs/data.md, their inputs in the comment after each), arms-import and trade shares,",
+            "# and groups. Yours to fill in, marked TO FILL IN: each actor's interest weights and rationale, the",
+            "# event(s), and what you expect to happen. Then: run_sim.py run THIS_FILE.",
+            "",
+            f"name: {name}",
+            f"title: {_quote(f'TO FILL IN: what {parties} do ({req.year})')}",
+            "description: >",
+            f"  TO FILL IN: the event and why it matters. Actors, capabilities and relations are those of {req.year}",
+            "  as the bundled public data give them.",
+            "",
+        ]
+
+    def sources(self) -> list[str]:
+        man = self.tables.manifest
+        keys = {"sipri_milex": "countries", "wdi_gdp": "countries", "vdem": "countries", "unga": "countries",
+                "sipri_at": "arms_imports", "cow_trade": "trade", "atop": "alliances",
+                "rivalries": "rivalries", "cow_contiguity": "contiguity", "memberships": "memberships"}
+        lines = ["sources:"]
+        for key, table in keys.items():
+            s = man[table]["sources"][key]
+            lines.append(f"  {key}: {_quote(s['title'] + ', ' + s['release'] + '. ' + s['url'])}")
+        lines.append("  rules: " + _quote(
+            "geosim's data rules (docs/data.md): alignment from UNGA ideal-point distance, defence pacts (atop) and "
+            "strategic rivalries (rivalries); proximity from borders (cow_contiguity), distance between capitals "
+            "and military reach; technology from GDP per capita relative to the scenario's highest"))
+        lines.append("  judgment: " + _quote("TO FILL IN: who judged the weights and the event, and from what"))
+        return [*lines, "", f"interests: [{', '.join(interest_names())}]", "", "actors:"]
+
+    def actors(self) -> list[str]:
+        frontier = max(f.gdppc.value for f in self.facts.values())
+        lines = []
+        for code, f in self.facts.items():
+            groups = [g for g in sorted(self.tables.groups) if code in self.tables.members(g, self.req.year)]
+            tech = Fact(rules.technology(f.gdppc.value, frontier), f.gdppc.year)
+            weights = self.weights.get(code)
+            lines += [f"  {code}:", f"    name: {_quote(f.name)}"]
+            if groups:
+                lines.append(f"    groups: [{', '.join(groups)}]")
+            lines += [
+                f"    military_expenditure: {_figure(f.milex, 'sipri_milex')}",
+                f"    gdp: {_figure(f.gdp, 'wdi_gdp')}",
+                f"    regime: {_figure(f.libdem, 'vdem', note='V-Dem liberal democracy index')}",
+                f"    technology: {_figure(tech, 'rules', note=f'GDP per capita US$ {f.gdppc.value:,.0f} (wdi_gdp)')}",
+            ]
+            if weights:
+                lines.append(f"    interests: {_flow({k: _num(v) for k, v in weights.items()})}")
+                lines.append(f"    rationale: {_quote(self.rationales[code])}")
+            else:
+                lines.append("    # TO FILL IN: how much this actor cares about each interest (normalised to sum to")
+                lines.append("    # 1); equal weights are a placeholder, not a judgment. See docs/model.md.")
+                lines.append(f"    interests: {_flow(dict.fromkeys(interest_names(), 1))}")
+                lines.append(f"    rationale: {_quote('TO FILL IN: one line on why these weights')}")
+        return [*lines, ""]
+
+    def relations(self) -> list[str]:
+        largest = max(f.milex.value for f in self.facts.values())
+        lines = ["# Alignment in [-1, 1] and proximity in [0, 1], by the rules of docs/data.md; after each pair, its",
+                 "# inputs: ideal-point distance, defence pact, rivalry, km between capitals, border.",
+                 "relations:"]
+        for (a, b), p in self.pairs.items():
+            al = rules.alignment(p)
+            pr = rules.proximity(p, self.facts[a].milex.value, self.facts[b].milex.value, largest)
+            lines.append(f"  - {{between: [{a}, {b}], alignment: {al:.2f}, proximity: {pr:.2f}, source: rules}}"
+                         f"  # {_inputs(p)}")
+        return [*lines, ""]
+
+    def dependencies(self) -> list[str]:
+        first, last = arms_window(self.tables, self.req.year)
+        facts = list(self.facts.values())
+        lines = ["dependencies:", "  arms_imports:"]
+        n = len(lines)
+        for f in facts:
+            shares = arms_shares(self.tables, f, [s for s in facts if s.code != f.code], self.req.year)
+            kept = _kept(shares)
+            if kept:
+                lines.append(f"    - {{of: {f.code}, shares: {_flow(kept)}, year: {first}-{last}, source: sipri_at}}")
+        if len(lines) == n:
+            lines[-1] = "  arms_imports: []  # no recorded imports among these actors"
+        lines.append("  trade:")
+        n = len(lines)
+        y = trade_year(self.tables, self.req.year)
+        for f in facts:
+            shares = trade_shares(self.tables, f, [s for s in facts if s.code != f.code], self.req.year)
+            kept = _kept(shares)
+            if kept:
+                lines.append(f"    - {{of: {f.code}, shares: {_flow(kept)}, year: {y}, source: cow_trade}}")
+        if len(lines) == n:
+            lines[-1] = "  trade: []"
+        return [*lines, ""]
+
+    def events(self) -> list[str]:
+        parties = self.req.parties
+        lines = ["# TO FILL IN: the event(s). Each changes only its parties; everything else is the model's. Effects:",
+                 "# alignment {between, delta}, capability {actor, factor}, technology {actor, delta},",
+                 "# arms_share and trade_share (see docs/model.md)."]
+        if not parties:
+            return [*lines, "# With --parties, `new` writes a placeholder event here.", "events: []", ""]
+        if len(parties) == 1:
+            effects = [f"      - capability: {{actor: {parties[0]}, factor: 1.1}}"]
+        else:
+            effects = [f"      - alignment: {{between: [{a}, {b}], delta: 0.1}}"
+                       for i, a in enumerate(parties) for b in parties[i + 1:]]
+        return [*lines, "# The placeholder below only moves the parties closer; replace it with what they do.",
+                "events:", "  - name: the_event", "    at: 6",
+                f"    description: {_quote('TO FILL IN: what ' + ' and '.join(parties) + ' do')}",
+                f"    parties: [{', '.join(parties)}]", "    effects:", *effects, "    source: judgment", ""]
+
+    def expectations(self) -> list[str]:
+        return ["# TO FILL IN (optional): what a source expects, checked by run_sim.py check. For example:",
+                "# expectations:",
+                "#   - {expect: FRA counterbalances, source: judgment}",
+                "expectations: []"]
+
+
+def _kept(shares: dict[str, float]) -> dict[str, float]:
+    """Largest first, rounded down, those of 1% or more."""
+    ordered = sorted(shares.items(), key=lambda kv: -kv[1])
+    return {k: _floor2(v) for k, v in ordered if _floor2(v) >= SHARE_FLOOR}
+
+
+def _inputs(p: PairFacts) -> str:
+    parts = [f"ideal {p.ideal_distance:.2f}"]
+    if p.defense:
+        parts.append("defence pact" if p.defense == 1 else f"defence pacts {p.defense:.0%}")
+    if p.rivalry:
+        parts.append("rivalry" if p.rivalry == 1 else f"rivalry {p.rivalry:.0%}")
+    parts.append(f"{p.km:,.0f} km")
+    if p.contiguity:
+        parts.append("land border" if p.contiguity == 1 else "across water")
+    return ", ".join(parts)

@@ -1,0 +1,239 @@
+"""The data layer: the bundled tables hold the published figures, the rules order allies above rivals in every
+year, and `run_sim.py new` writes scenarios that validate, or says clearly why it cannot."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.cli import main
+from sim.data import rules
+from sim.data.compose import Request, compose
+from sim.data.facts import DataError, actor_facts, arms_shares, fact, pair_facts, trade_shares
+from sim.data.tables import load
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
+MUST_SHOW = "USA,CHN,RUS,IND,PAK,JPN,AUS,GBR,EU"
+
+
+def module(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# Published figures, each with where it is published. SIPRI milex: SIPRI Military Expenditure Database, current
+# US$ m (https://milex.sipri.org/sipri); GDP: World Bank WDI NY.GDP.MKTP.CD, current US$
+# (https://data.worldbank.org/indicator/NY.GDP.MKTP.CD).
+PUBLISHED = [
+    ("USA", 1995, "milex", 295.853),  # SIPRI: 295,853.1
+    ("USA", 2008, "milex", 656.756),  # SIPRI: 656,756.0
+    ("CHN", 2008, "milex", 78.841),   # SIPRI: 78,840.8
+    ("CHN", 2022, "milex", 291.958),  # SIPRI: 291,958.4
+    ("RUS", 2008, "milex", 56.184),   # SIPRI: 56,183.8
+    ("IND", 1995, "milex", 9.7545),   # SIPRI: 9,754.5
+    ("IND", 2008, "milex", 33.002),   # SIPRI: 33,002.4
+    ("JPN", 1995, "milex", 49.962),   # SIPRI: 49,961.7
+    ("USA", 2024, "milex", 997.309),  # SIPRI 2025 release: 997,309.0
+    ("RUS", 2024, "milex", 148.967),  # SIPRI 2025 release: 148,967.3
+    ("USA", 2008, "gdp", 14.770),     # WDI: 14,769.9 bn
+    ("USA", 2024, "gdp", 29.185),     # WDI 2025: 29,184.9 bn
+    ("CHN", 2024, "gdp", 18.744),     # WDI 2025: 18,743.8 bn
+    ("IND", 2008, "gdp", 1.199),      # WDI: 1,198.9 bn
+    ("IND", 2024, "gdp", 3.913),      # WDI 2025: 3,912.7 bn
+    ("JPN", 1995, "gdp", 5.546),      # WDI: 5,545.6 bn
+    ("DEU", 2010, "gdp", 3.468),      # WDI: 3,468.2 bn
+]
+
+
+@pytest.mark.parametrize(("code", "year", "what", "value"), PUBLISHED)
+def test_tables_hold_the_published_figures(code: str, year: int, what: str, value: float) -> None:
+    got = fact(load(), code, what, year)
+    assert got.year == year
+    assert got.value == pytest.approx(value, rel=2e-3)
+
+
+def test_arms_shares_are_sipris_and_sum_to_at_most_one() -> None:
+    tables = load()
+    # SIPRI register, India's imports 2018-22: Russia 40.5%, France 30.9%, USA 12.1% of TIV delivered.
+    _, _, shares = tables.arms[("IND", 2022)]
+    assert shares["RUS"] == pytest.approx(0.405, abs=0.005)
+    assert shares["FRA"] == pytest.approx(0.309, abs=0.005)
+    assert shares["USA"] == pytest.approx(0.121, abs=0.005)
+    assert all(sum(s.values()) <= 1.001 for _, _, s in tables.arms.values())  # 4 decimals each
+
+
+@pytest.mark.parametrize("year", range(1995, 2025))
+def test_allies_come_out_above_rivals_every_year(year: int) -> None:
+    tables = load()
+    codes = ["USA", "GBR", "JPN", "CHN", "IND", "PAK"]
+    f = {c: actor_facts(tables, c, year, set(codes)) for c in codes}
+
+    def align(a: str, b: str) -> float:
+        return rules.alignment(pair_facts(tables, f[a], f[b], year))
+
+    allies = [align("USA", "GBR"), align("USA", "JPN")]
+    rivals = [align("USA", "CHN"), align("IND", "PAK")]
+    assert min(allies) > max(rivals), (year, allies, rivals)
+    assert min(allies) > 0.3
+
+
+def test_the_rules_are_the_fit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The constants in rules.py are what data/fit_rules.py finds; a change to the data or the rule shows here."""
+    fit = module(ROOT / "data" / "fit_rules.py")
+    s = fit.seed()
+    coef, r2 = fit.fit_alignment(s)
+    assert pytest.approx(list(coef), abs=5e-4) == [rules.A0, rules.A_IDEAL, rules.A_DEFENSE, rules.A_RIVALRY]
+    (km, big, small, water), r2_p = fit.fit_proximity(s)
+    assert pytest.approx((km, big, small, water)) == (rules.P_KM, rules.P_BIG, rules.P_SMALL, rules.P_WATER)
+    decades, r2_t = fit.fit_technology(s)
+    assert pytest.approx(decades) == rules.T_DECADES
+    assert r2 > 0.35 and r2_p > 0.6 and r2_t > 0.7
+
+
+def test_proximity_and_technology_rules_behave() -> None:
+    tables = load()
+    f = {c: actor_facts(tables, c, 2020, {"CHN", "IND", "USA", "NPL"}) for c in ("CHN", "IND", "USA", "NPL")}
+    largest = max(a.milex.value for a in f.values())
+    border = rules.proximity(pair_facts(tables, f["CHN"], f["IND"], 2020), f["CHN"].milex.value,
+                             f["IND"].milex.value, largest)
+    far_small = rules.proximity(pair_facts(tables, f["USA"], f["NPL"], 2020), f["USA"].milex.value,
+                                f["NPL"].milex.value, largest)
+    assert border == 1.0 and 0 < far_small < 0.4
+    assert rules.technology(50_000, 50_000) == 1.0
+    assert rules.technology(5_000, 50_000) < rules.technology(20_000, 50_000) < 1.0
+    assert rules.technology(1, 50_000) == 0.0
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_new_writes_a_scenario_that_validates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.yaml"
+    code, stdout, _ = run(["new", "--year", "2008", "--actors", MUST_SHOW, "--out", str(out)], capsys)
+    assert code == 0 and "TO FILL IN" in stdout
+    code, stdout, err = run(["validate", str(out)], capsys)
+    assert code == 0, err
+    doc = yaml.safe_load(out.read_text())
+    usa = doc["actors"]["USA"]
+    assert usa["military_expenditure"] == {"value": 657, "year": 2008, "source": "sipri_milex"}
+    assert usa["gdp"]["value"] == pytest.approx(14.8)
+    assert doc["actors"]["EU"]["name"] == "European Union (26 of 27 members)"  # the UK is an actor of its own
+    assert len(doc["relations"]) == 9 * 8 // 2
+    assert doc["events"] == []
+    for dep in doc["dependencies"]["arms_imports"] + doc["dependencies"]["trade"]:
+        assert sum(dep["shares"].values()) <= 1
+
+
+def test_the_eu_is_its_members_less_those_listed_alone() -> None:
+    tables = load()
+    alone = actor_facts(tables, "EU", 2008, {"USA"})
+    without_uk = actor_facts(tables, "EU", 2008, {"USA", "GBR"})
+    uk = fact(tables, "GBR", "milex", 2008).value
+    assert alone.milex.value == pytest.approx(without_uk.milex.value + uk)
+    assert "GBR" not in without_uk.members and len(alone.members) == 27
+    assert actor_facts(tables, "EU", 2024, set()).members.count("GBR") == 0  # left in 2020
+    usa = actor_facts(tables, "USA", 2008, {"USA"})
+    # the EU's arms imports from the USA are its members' (less trade among themselves), between 0 and 1
+    assert 0.3 < arms_shares(tables, alone, [usa], 2008)["USA"] < 1
+    assert 0.05 < trade_shares(tables, usa, [alone], 2008)["EU"] < 0.4
+
+
+def test_parties_get_a_placeholder_event_and_weights_can_be_borrowed(tmp_path: Path) -> None:
+    composed = compose(Request(2024, ["USA", "IND", "CHN", "BRA"], ["USA", "IND"], weights_from=SEED))
+    doc = yaml.safe_load(composed.text)
+    seed = yaml.safe_load(SEED.read_text())
+    assert doc["actors"]["CHN"]["interests"] == pytest.approx(seed["actors"]["CHN"]["interests"])
+    assert set(doc["actors"]["BRA"]["interests"].values()) == {1}  # not in the seed: the placeholder
+    assert doc["events"][0]["parties"] == ["USA", "IND"]
+    assert compose(Request(2024, ["USA", "IND", "CHN", "BRA"], ["USA", "IND"], weights_from=SEED)).text == \
+        composed.text
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--year", "1980", "--actors", "USA,CHN"], "year 1980 is not covered: the country tables run from 1990 to"),
+    (["--year", "2008", "--actors", "USA,XYZ"], "XYZ: not a state the data know"),
+    (["--year", "2008", "--actors", "USA,TWN"], "TWN: no military expenditure for 2008"),
+    (["--year", "2008", "--actors", "USA"], "at least two actors"),
+    (["--year", "2008", "--actors", "USA,CHN,USA"], "USA listed twice"),
+    (["--year", "2008", "--actors", "USA,CHN", "--parties", "IND"], "--parties: IND not among --actors"),
+    (["--year", "2008", "--actors", "USA,CHN", "--name", "Bad Name"], "--name 'Bad Name': use lower_snake_case"),
+    (["--year", "2008", "--actors", "USA,ASEAN"], "ASEAN: a group can be an actor only with a code of two"),
+])
+def test_new_refuses_what_the_data_cannot_answer(args: list[str], says: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["new", *args], capsys)
+    assert code == 2 and out == ""
+    assert says in err, err
+    assert "Traceback" not in err
+
+
+def test_new_keeps_an_existing_file_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "mine.yaml"
+    out.write_text("my work\n")
+    code, _, err = run(["new", "--year", "2010", "--actors", "USA,CHN", "--out", str(out)], capsys)
+    assert code == 2 and "exists" in err and out.read_text() == "my work\n"
+    code, _, _ = run(["new", "--year", "2010", "--actors", "USA,CHN", "--out", str(out), "--force"], capsys)
+    assert code == 0 and "TO FILL IN" in out.read_text()
+
+
+def test_data_stays_small() -> None:
+    files = subprocess.run(["git", "ls-files", "data"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if not files:
+        pytest.skip("not a git checkout")
+    assert sum((ROOT / f).stat().st_size for f in files if (ROOT / f).exists()) < 10 * 2**20
+
+
+build = module(ROOT / "data" / "build.py")
+
+
+def test_build_reproduces_the_shipped_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyreadr")
+    assert build.main(["--check"]) == 0, capsys.readouterr().err
+
+
+def test_build_refuses_a_changed_raw_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = build.sources()
+    real["atop"]["files"][0]["sha256"] = "0" * 64
+    monkeypatch.setattr(build, "sources", lambda: real)
+    with pytest.raises(build.BuildError, match=r"atop_alliance.rda: SHA-256 .* is not the recorded 000000"):
+        build.raw_file("atop", "atop_alliance.rda")
+
+
+def test_build_checks_catch_bad_tables() -> None:
+    import pandas as pd
+
+    tables = {name: pd.read_csv(build.TABLES / f, keep_default_na=False, na_values=[""])
+              for name, f in build.FILES.items()}
+    assert build.check(tables) == []
+    tables["countries"].loc[tables["countries"].eval("iso3 == 'USA' and year == 2008"), "milex_usd_bn"] = 600.0
+    tables["trade"] = pd.concat([tables["trade"], tables["trade"].head(1)])
+    arms = tables["arms_imports"]
+    arms.loc[arms.eval("recipient == 'JPN'"), "share"] = 0.9
+    problems = "\n".join(build.check(tables))
+    assert "USA', 2008) milex_usd_bn = 600, published 656.756" in problems
+    assert "trade: 1 repeated a/b/year" in problems
+    assert "arms_imports: shares above 1" in problems
+
+
+def test_build_runs_as_a_script() -> None:
+    pytest.importorskip("pyreadr")
+    done = subprocess.run([sys.executable, str(ROOT / "data" / "build.py"), "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "--check" in done.stdout
+
+
+def test_facts_refuse_unknown_codes() -> None:
+    with pytest.raises(DataError, match="not a state the data know"):
+        actor_facts(load(), "ZZZ", 2008, set())
