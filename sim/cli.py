@@ -1,4 +1,4 @@
-"""The command line: run, check, validate, schema, list, explain, sweep. Exit codes: 0 fine, 1 an expectation
+"""The command line: run, check, validate, new, schema, list, explain, sweep. Exit codes: 0 fine, 1 an expectation
 failed, 2 bad input (a located message on stderr, never a traceback), 130 interrupted.
 
 This module imports only what parsing the command line needs: `main` first sets up the process (`sim.tuning`,
