@@ -418,7 +418,12 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="validate with these overrides")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("new", help="write a scenario for a year and a set of states from the bundled public data")
+    p = sub.add_parser(
+        "new", help="write a scenario for a year and a set of states from the bundled public data",
+        description="Write a scenario from public data (SIPRI, World Bank, V-Dem, UNGA votes, ATOP, COW; "
+                    "1990-2024, see docs/data.md). Every figure carries its source and year; interest weights "
+                    "and the event are yours, marked TO FILL IN.",
+        epilog="example: %(prog)s --year 2008 --actors FRA,DEU,POL,RUS,EU --parties FRA,DEU --out my.yaml")
     p.add_argument("--year", type=int, required=True, help="the year of the figures, e.g. 2008")
     p.add_argument("--actors", required=True, metavar="CODES",
                    help="ISO3 codes, comma-separated (FRA,DEU,BRA); EU for the EU's other members")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,27 +230,19 @@ class Writer:
 
     def dependencies(self) -> list[str]:
         first, last = arms_window(self.tables, self.req.year)
+        return ["dependencies:",
+                *self.shares("arms_imports", arms_shares, f"{first}-{last}", "sipri_at"),
+                *self.shares("trade", trade_shares, str(trade_year(self.tables, self.req.year)), "cow_trade"), ""]
+
+    def shares(self, kind: str, measure: Callable[..., dict[str, float]], year: str, source: str) -> list[str]:
+        """One line per actor with shares of 1% or more among the other actors."""
         facts = list(self.facts.values())
-        lines = ["dependencies:", "  arms_imports:"]
-        n = len(lines)
+        lines = []
         for f in facts:
-            shares = arms_shares(self.tables, f, [s for s in facts if s.code != f.code], self.req.year)
-            kept = _kept(shares)
+            kept = _kept(measure(self.tables, f, [s for s in facts if s.code != f.code], self.req.year))
             if kept:
-                lines.append(f"    - {{of: {f.code}, shares: {_flow(kept)}, year: {first}-{last}, source: sipri_at}}")
-        if len(lines) == n:
-            lines[-1] = "  arms_imports: []  # no recorded imports among these actors"
-        lines.append("  trade:")
-        n = len(lines)
-        y = trade_year(self.tables, self.req.year)
-        for f in facts:
-            shares = trade_shares(self.tables, f, [s for s in facts if s.code != f.code], self.req.year)
-            kept = _kept(shares)
-            if kept:
-                lines.append(f"    - {{of: {f.code}, shares: {_flow(kept)}, year: {y}, source: cow_trade}}")
-        if len(lines) == n:
-            lines[-1] = "  trade: []"
-        return [*lines, ""]
+                lines.append(f"    - {{of: {f.code}, shares: {_flow(kept)}, year: {year}, source: {source}}}")
+        return [f"  {kind}:", *lines] if lines else [f"  {kind}: []  # none of 1% or more among these actors"]
 
     def events(self) -> list[str]:
         parties = self.req.parties
