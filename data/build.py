@@ -65,6 +65,7 @@ PUBLISHED: list[tuple[str, tuple, str, float, float, str]] = [
     ("countries", ("CHN", 2024), "gdp_usd_tn", 18.744, 0.01, "WDI 2025: China GDP 2024, US$ 18.74 tn"),
     ("countries", ("USA", 2024), "gdp_usd_tn", 29.185, 0.01, "WDI 2025: USA GDP 2024, US$ 29.18 tn"),
     ("countries", ("IND", 2024), "libdem", 0.291, 0.002, "V-Dem v15: India 2024 liberal democracy 0.291"),
+    ("countries", ("RUS", 1993), "milex_usd_bn", 7.8, 0.2, "SIPRI milex: Russia 1993, US$ 7.8 bn (1990, 1992: none)"),
     ("countries", ("IND", 2008), "gdp_usd_tn", 1.199, 0.005, "WDI: India GDP 2008, US$ 1.199 tn"),
     ("countries", ("JPN", 1995), "gdp_usd_tn", 5.546, 0.01, "WDI: Japan GDP 1995, US$ 5.546 tn"),
     ("countries", ("USA", 2008), "ideal_point", 2.55, 0.2, "Voeten: USA far on the Western end, ~2.5"),
@@ -165,8 +166,12 @@ def build_countries(ideal: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     ip["year"] = ip.year.astype(int)
     # The World Bank's milex file also has regions and income groups: keep the codes the state-level sources use.
     states = set(ip.iso3) | set(vdem.iso3)
-    table = milex[milex.iso3.isin(states)].merge(vdem, on=["iso3", "year"], how="outer").merge(
-        ip, on=["iso3", "year"], how="outer")
+    milex = milex[milex.iso3.isin(states)]
+    # The World Bank writes 0 where SIPRI has no figure (Russia 1990, North Korea to 2014). A state with a budget
+    # in some year has no zero year: those are gaps. A state with none at all (Costa Rica, Iceland) has no army.
+    armed = set(milex[milex.milex_usd_bn > 0].iso3)
+    milex = milex[~((milex.milex_usd_bn == 0) & milex.iso3.isin(armed))]
+    table = milex.merge(vdem, on=["iso3", "year"], how="outer").merge(ip, on=["iso3", "year"], how="outer")
     return table.sort_values(["iso3", "year"]), names
 
 
@@ -282,14 +287,16 @@ def build_states(mapping: dict[int, str], names: dict[str, str], countries: pd.D
     caps = caps.assign(iso3=iso3(caps.ccode, mapping)).sort_values("enddate").groupby("iso3").last().reset_index()
     codes = sorted(set(countries.iso3) | set(caps.iso3))
     out = pd.DataFrame({"iso3": codes})
-    out["name"] = out.iso3.map(names).fillna(out.iso3.map(dict(zip(caps.iso3, caps.statenme, strict=True))))
+    # COW's short names (Russia, South Korea, Iran) read better in a scenario than the World Bank's formal ones
+    out["name"] = out.iso3.map(dict(zip(caps.iso3, caps.statenme, strict=True))).fillna(out.iso3.map(names))
     out = out.merge(caps[["iso3", "capital", "lat", "lng"]].rename(columns={"lng": "lon"}), on="iso3", how="left")
     return out
 
 
 def memberships() -> pd.DataFrame:
     doc = yaml.safe_load(raw_file("memberships", "memberships.yaml").read_text(encoding="utf-8"))
-    rows = [{"group": g, "group_name": spec["name"], "iso3": code, "joined": m["joined"], "left": m.get("left")}
+    rows = [{"group": g, "group_name": spec["name"], "mutual_defence": int("mutual_defence" in spec), "iso3": code,
+             "joined": m["joined"], "left": m.get("left")}
             for g, spec in doc["groups"].items() for code, m in spec["members"].items()]
     return pd.DataFrame(rows).sort_values(["group", "iso3"])
 

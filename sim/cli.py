@@ -119,11 +119,22 @@ def _fresh(path: Path) -> Path:
     return candidate
 
 
+def _unfilled(arg: str) -> int:
+    """How many placeholders `run_sim.py new` left in the file that nobody has filled in yet."""
+    try:
+        return scenario_path(arg).read_text(encoding="utf-8").count("TO FILL IN")
+    except (OSError, UnicodeDecodeError):
+        return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.outputs import report, summary
     from sim.outputs.files import atomic_write
 
     scenario = _load(args.scenario, args)
+    if todo := _unfilled(args.scenario):
+        print(f"note: {args.scenario} still has {todo} places that say TO FILL IN (placeholder weights or event); "
+              "its reactions say little until they are filled in", file=sys.stderr)
     new = not (args.out and Path(args.out).exists())
     out = _output(args, scenario)
     try:
@@ -189,8 +200,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(err, file=sys.stderr)
             bad += 1
             continue
+        todo = _unfilled(path)
         print(f"{path}: ok ({len(scenario.actors)} actors, {len(scenario.events)} events, "
-              f"{len(scenario.expectations)} expectations)")
+              f"{len(scenario.expectations)} expectations)" + (f"; {todo} places still say TO FILL IN" if todo else ""))
     return 2 if bad else 0
 
 
@@ -201,6 +213,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else None
     try:
+        if out is not None and out.is_dir():
+            raise DataError(f"--out {out}: is a folder; give the file to write, e.g. {out / 'my_scenario.yaml'}")
         if out is not None and out.exists() and not args.force:
             raise DataError(f"--out {out}: the file exists; choose another name, or add --force to replace it")
         request = Request(
@@ -423,7 +437,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
         description="Write a scenario from public data (SIPRI, World Bank, V-Dem, UNGA votes, ATOP, COW; "
                     "1990-2024, see docs/data.md). Every figure carries its source and year; interest weights "
                     "and the event are yours, marked TO FILL IN.",
-        epilog="example: %(prog)s --year 2008 --actors FRA,DEU,POL,RUS,EU --parties FRA,DEU --out my.yaml")
+        epilog="example: %(prog)s --year 2008 --actors FRA,DEU,POL,UKR,EU --parties FRA,DEU --out my.yaml")
     p.add_argument("--year", type=int, required=True, help="the year of the figures, e.g. 2008")
     p.add_argument("--actors", required=True, metavar="CODES",
                    help="ISO3 codes, comma-separated (FRA,DEU,BRA); EU for the EU's other members")

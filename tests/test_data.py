@@ -4,6 +4,7 @@ year, and `run_sim.py new` writes scenarios that validate, or says clearly why i
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import yaml
 from sim.cli import main
 from sim.data import rules
 from sim.data.compose import Request, compose
-from sim.data.facts import DataError, actor_facts, arms_shares, fact, pair_facts, trade_shares
+from sim.data.facts import DataError, actor_facts, arms_shares, fact, pair_facts, trade_shares, treaties
 from sim.data.tables import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,8 +148,24 @@ def test_the_eu_is_its_members_less_those_listed_alone() -> None:
     assert actor_facts(tables, "EU", 2024, set()).members.count("GBR") == 0  # left in 2020
     usa = actor_facts(tables, "USA", 2008, {"USA"})
     # the EU's arms imports from the USA are its members' (less trade among themselves), between 0 and 1
-    assert 0.3 < arms_shares(tables, alone, [usa], 2008)["USA"] < 1
-    assert 0.05 < trade_shares(tables, usa, [alone], 2008)["EU"] < 0.4
+    assert 0.3 < arms_shares(tables, alone, [usa], 2008)[0]["USA"] < 1
+    assert 0.05 < trade_shares(tables, usa, [alone], 2008)[0]["EU"] < 0.4
+
+
+def test_treaties_after_the_source_ends_follow_the_defence_groups() -> None:
+    tables = load()
+    assert treaties(tables, "AUT", "GBR", 2018)[0] == 1  # the EU's mutual-defence clause
+    assert treaties(tables, "AUT", "GBR", 2024)[0] == 0  # gone with Brexit
+    assert treaties(tables, "FRA", "GBR", 2024)[0] == 1  # NATO still binds them
+    assert treaties(tables, "FIN", "USA", 2018)[0] == 0 and treaties(tables, "FIN", "USA", 2024)[0] == 1
+
+
+def test_a_zero_budget_is_a_gap_unless_a_state_never_had_one() -> None:
+    tables = load()
+    with pytest.raises(DataError, match=r"RUS: no military expenditure for 1990 .* it has 1993-2024"):
+        fact(tables, "RUS", "milex", 1990)
+    assert fact(tables, "RUS", "milex", 1994).value > 5
+    assert fact(tables, "CRI", "milex", 2020).value == 0  # Costa Rica has no army
 
 
 def test_parties_get_a_placeholder_event_and_weights_can_be_borrowed(tmp_path: Path) -> None:
@@ -187,6 +204,17 @@ def test_new_keeps_an_existing_file_unless_forced(tmp_path: Path, capsys: pytest
     assert code == 2 and "exists" in err and out.read_text() == "my work\n"
     code, _, _ = run(["new", "--year", "2010", "--actors", "USA,CHN", "--out", str(out), "--force"], capsys)
     assert code == 0 and "TO FILL IN" in out.read_text()
+    assert out.stat().st_mode & 0o777 == 0o666 & ~current_umask()  # shareable, like any new file
+    code, _, err = run(["new", "--year", "2010", "--actors", "USA,CHN", "--out", str(tmp_path)], capsys)
+    assert code == 2 and "is a folder" in err
+    code, stdout, _ = run(["validate", str(out)], capsys)
+    assert code == 0 and "places still say TO FILL IN" in stdout
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_data_stays_small() -> None:

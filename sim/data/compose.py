@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from sim.data.facts import (
     arms_window,
     check_year,
     pair_facts,
+    tables_end,
     trade_shares,
     trade_year,
     treaty_year,
@@ -93,9 +95,16 @@ def compose(req: Request, tables: Tables | None = None) -> Composed:
                        ("treaties", treaty_year(tables, req.year))):
         if used != req.year:
             warnings.append(f"{what} are from {used}, the latest year the source covers")
+    for what, table in (("rivalries", "rivalries"), ("borders", "contiguity")):
+        end = tables.covered(table)[1] if table == "rivalries" else tables_end(tables)
+        if req.year > end:
+            warnings.append(f"{what} are those of {end}, the latest year the source covers")
     first, last = arms_window(tables, req.year)
     if last != req.year:
         warnings.append(f"arms-import shares are for {first}-{last}, the latest five years the source covers")
+    if weights:
+        warnings.append(f"interest weights of {', '.join(weights)} are copied from {req.weights_from}: check that "
+                        f"they, and their rationales, hold in {req.year}")
     return Composed(text, warnings)
 
 
@@ -137,6 +146,12 @@ def _figure(f: Fact, source: str, scale: float = 1.0, note: str | None = None) -
     return _flow(parts)
 
 
+def _folded(key: str, text: str) -> list[str]:
+    """A long source as a folded YAML block, so the file stays readable in a narrow editor."""
+    body = textwrap.wrap(text, 110, break_long_words=False, break_on_hyphens=False)
+    return [f"  {key}: >-", *(f"    {line}" for line in body)]
+
+
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -156,7 +171,8 @@ class Writer:
     def header(self) -> list[str]:
         req = self.req
         name = req.name or f"scenario_{req.year}"
-        parties = " and ".join(req.parties) if req.parties else "TO FILL IN"
+        parties = " and ".join(req.parties) if req.parties else "the parties"
+        does = "does" if len(req.parties) == 1 else "do"
         return [
             f"# Written by `{req.command}`" if req.command else "# Written by run_sim.py new",
             "# from the public data bundled with geosim (data/README.md, docs/data.md).",
@@ -165,9 +181,13 @@ class Writer:
             "# by the rules of docs/data.md, their inputs in the comment after each), arms-import and trade shares,",
             "# and groups. Yours to fill in, marked TO FILL IN: each actor's interest weights and rationale, the",
             "# event(s), and what you expect to happen. Then: run_sim.py run THIS_FILE.",
+            "#",
+            "# Read the relations: votes, pacts and rivalries miss wars, sanctions and partnerships without a",
+            "# treaty, and count old treaties in force (docs/data.md). Overwrite what you know better, and say why",
+            "# in `source`.",
             "",
             f"name: {name}",
-            f"title: {_quote(f'TO FILL IN: what {parties} do ({req.year})')}",
+            f"title: {_quote(f'TO FILL IN: what {parties} {does} ({req.year})')}",
             "description: >",
             f"  TO FILL IN: the event and why it matters. Actors, capabilities and relations are those of {req.year}",
             "  as the bundled public data give them.",
@@ -182,11 +202,11 @@ class Writer:
         lines = ["sources:"]
         for key, table in keys.items():
             s = man[table]["sources"][key]
-            lines.append(f"  {key}: {_quote(s['title'] + ', ' + s['release'] + '. ' + s['url'])}")
-        lines.append("  rules: " + _quote(
-            "geosim's data rules (docs/data.md): alignment from UNGA ideal-point distance, defence pacts (atop) and "
-            "strategic rivalries (rivalries); proximity from borders (cow_contiguity), distance between capitals "
-            "and military reach; technology from GDP per capita relative to the scenario's highest"))
+            lines += _folded(key, f"{s['title']}, {s['release']}. {s['url']}")
+        lines += _folded("rules", "geosim's data rules (docs/data.md): alignment from UNGA ideal-point distance, "
+                         "defence pacts (atop) and strategic rivalries (rivalries); proximity from borders "
+                         "(cow_contiguity), distance between capitals and military reach; technology from GDP per "
+                         "capita relative to the highest among the actors")
         lines.append("  judgment: " + _quote("TO FILL IN: who judged the weights and the event, and from what"))
         return [*lines, "", f"interests: [{', '.join(interest_names())}]", "", "actors:"]
 
@@ -203,7 +223,7 @@ class Writer:
             lines += [
                 f"    military_expenditure: {_figure(f.milex, 'sipri_milex')}",
                 f"    gdp: {_figure(f.gdp, 'wdi_gdp')}",
-                f"    regime: {_figure(f.libdem, 'vdem', note='V-Dem liberal democracy index')}",
+                f"    regime: {_figure(f.libdem, 'vdem')}",
                 f"    technology: {_figure(tech, 'rules', note=f'GDP per capita US$ {f.gdppc.value:,.0f} (wdi_gdp)')}",
             ]
             if weights:
@@ -230,18 +250,22 @@ class Writer:
 
     def dependencies(self) -> list[str]:
         first, last = arms_window(self.tables, self.req.year)
-        return ["dependencies:",
-                *self.shares("arms_imports", arms_shares, f"{first}-{last}", "sipri_at"),
-                *self.shares("trade", trade_shares, str(trade_year(self.tables, self.req.year)), "cow_trade"), ""]
+        return ["# Shares of 1% or more among these actors; after each line, the total they are shares of (a share of",
+                "# a small total is a small dependency).",
+                "dependencies:",
+                *self.shares("arms_imports", arms_shares, f"{first}-{last}", "sipri_at", "{:,.0f} TIV m", 1),
+                *self.shares("trade", trade_shares, str(trade_year(self.tables, self.req.year)), "cow_trade",
+                             "US$ {:,.0f} bn", 1e-3), ""]
 
-    def shares(self, kind: str, measure: Callable[..., dict[str, float]], year: str, source: str) -> list[str]:
-        """One line per actor with shares of 1% or more among the other actors."""
+    def shares(self, kind: str, measure: Callable[..., tuple[dict[str, float], float]], year: str, source: str,
+               unit: str, scale: float) -> list[str]:
         facts = list(self.facts.values())
         lines = []
         for f in facts:
-            kept = _kept(measure(self.tables, f, [s for s in facts if s.code != f.code], self.req.year))
-            if kept:
-                lines.append(f"    - {{of: {f.code}, shares: {_flow(kept)}, year: {year}, source: {source}}}")
+            shares, total = measure(self.tables, f, [s for s in facts if s.code != f.code], self.req.year)
+            if kept := _kept(shares):
+                lines.append(f"    - {{of: {f.code}, shares: {_flow(kept)}, year: {year}, source: {source}}}"
+                             f"  # of {unit.format(total * scale)}")
         return [f"  {kind}:", *lines] if lines else [f"  {kind}: []  # none of 1% or more among these actors"]
 
     def events(self) -> list[str]:
@@ -251,6 +275,7 @@ class Writer:
                  "# arms_share and trade_share (see docs/model.md)."]
         if not parties:
             return [*lines, "# With --parties, `new` writes a placeholder event here.", "events: []", ""]
+        who, does = " and ".join(parties), "does" if len(parties) == 1 else "do"
         if len(parties) == 1:
             effects = [f"      - capability: {{actor: {parties[0]}, factor: 1.1}}"]
         else:
@@ -258,7 +283,7 @@ class Writer:
                        for i, a in enumerate(parties) for b in parties[i + 1:]]
         return [*lines, "# The placeholder below only moves the parties closer; replace it with what they do.",
                 "events:", "  - name: the_event", "    at: 6",
-                f"    description: {_quote('TO FILL IN: what ' + ' and '.join(parties) + ' do')}",
+                f"    description: {_quote(f'TO FILL IN: what {who} {does}')}",
                 f"    parties: [{', '.join(parties)}]", "    effects:", *effects, "    source: judgment", ""]
 
     def expectations(self) -> list[str]:

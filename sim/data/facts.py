@@ -79,8 +79,8 @@ def members(tables: Tables, code: str, year: int, separate: set[str]) -> tuple[s
     group = group_of(tables, code)
     if group is None:
         if code not in tables.names:
-            known = ", ".join(g.upper() for g in sorted(tables.groups))
-            raise DataError(f"{code}: not a state the data know (ISO3 codes such as FRA, BRA; groups: {known})")
+            groups = ", ".join(g.upper() for g in sorted(tables.groups) if len(g) <= 3)
+            raise DataError(f"{code}: not a state the data know (ISO3 codes such as FRA, BRA; or {groups})")
         return (code,)
     found = tuple(m for m in tables.members(group, year) if m not in separate)
     if not found:
@@ -150,15 +150,16 @@ def treaty_year(tables: Tables, year: int) -> int:
 
 
 def treaties(tables: Tables, a: str, b: str, year: int) -> tuple[int, int]:
-    """(defense, other) for two states. After the last year ATOP covers, its last year stands, and states that
-    have since joined the same defensive alliance (NATO's accessions) count as defence partners."""
+    """(defense, other) for two states. After the last year ATOP covers, its last year stands, with the changes
+    in mutual-defence groups since: states that joined one together are defence partners (Finland and Sweden in
+    NATO), and a pact that came with a group one of them has left is gone (the UK and Austria after Brexit)."""
     last = treaty_year(tables, year)
     defense, other = tables.treaties.get((*pair(a, b), last), (0, 0))
     if year > last:
-        for group in ("nato",):
-            ms = tables.groups.get(group, {})
-            if a in ms and b in ms and ms[a].during(year) and ms[b].during(year):
-                defense = 1
+        if tables.together(a, b, year):
+            defense = 1
+        elif tables.together(a, b, last):
+            defense = 0
     return defense, other
 
 
@@ -203,9 +204,10 @@ def arms_window(tables: Tables, year: int) -> tuple[int, int]:
     return last - ARMS_WINDOW + 1, last
 
 
-def arms_shares(tables: Tables, recipient: ActorFacts, suppliers: list[ActorFacts], year: int) -> dict[str, float]:
-    """Share of the recipient's arms imports (TIV, five years to `year`) from each supplier; imports from within a
-    group do not count for the group."""
+def arms_shares(tables: Tables, recipient: ActorFacts, suppliers: list[ActorFacts],
+                year: int) -> tuple[dict[str, float], float]:
+    """Share of the recipient's arms imports (TIV, five years to `year`) from each supplier, and the total they are
+    shares of (TIV m); imports from within a group do not count for the group."""
     _, last = arms_window(tables, year)
     weight, inside, by = 0.0, 0.0, dict.fromkeys((s.code for s in suppliers), 0.0)
     for r in recipient.members:
@@ -218,16 +220,17 @@ def arms_shares(tables: Tables, recipient: ActorFacts, suppliers: list[ActorFact
         for s in suppliers:
             by[s.code] += tiv * sum(shares.get(m, 0.0) for m in s.members)
     outside = weight - inside
-    return {k: v / outside for k, v in by.items() if outside > 0 and v > 0}
+    return {k: v / outside for k, v in by.items() if outside > 0 and v > 0}, outside
 
 
 def trade_year(tables: Tables, year: int) -> int:
     return min(year, tables.covered("trade")[1])
 
 
-def trade_shares(tables: Tables, reporter: ActorFacts, partners: list[ActorFacts], year: int) -> dict[str, float]:
-    """Share of the reporter's goods trade (both ways) with each partner; a group's trade among its own members
-    is not trade with the world."""
+def trade_shares(tables: Tables, reporter: ActorFacts, partners: list[ActorFacts],
+                 year: int) -> tuple[dict[str, float], float]:
+    """Share of the reporter's goods trade (both ways) with each partner, and the total (US$ m) they are shares
+    of; a group's trade among its own members is not trade with the world."""
     y = trade_year(tables, year)
     ms = reporter.members
     total = sum(tables.trade_total.get((m, y), 0.0) for m in ms)
@@ -237,4 +240,4 @@ def trade_shares(tables: Tables, reporter: ActorFacts, partners: list[ActorFacts
         value = sum(tables.trade.get((*pair(m, n), y), 0.0) for m in ms for n in p.members if m != n)
         if total > 0 and value > 0:
             out[p.code] = value / total
-    return out
+    return out, total

@@ -22,7 +22,7 @@ import math
 from sim.data.facts import PairFacts
 
 # Fitted by data/fit_rules.py (least squares on the seed scenario; see docs/data.md). Do not tune by hand.
-A0, A_IDEAL, A_DEFENSE, A_RIVALRY = 0.378, -0.133, 0.444, -0.554
+A0, A_IDEAL, A_DEFENSE, A_RIVALRY = 0.379, -0.134, 0.453, -0.553
 P_KM, P_BIG, P_SMALL, P_WATER = 7500.0, 2.5, 0.3, 0.6
 T_DECADES = 2.7
 

@@ -58,7 +58,13 @@ class Tables:
     rivalries: dict[tuple[str, str], tuple[int, int]]  # (a, b) -> (first, last)
     groups: dict[str, dict[str, Member]]
     group_names: dict[str, str] = field(default_factory=dict)
+    defence_groups: frozenset[str] = frozenset()  # groups whose members promise to defend each other
     manifest: dict = field(default_factory=dict)
+
+    def together(self, a: str, b: str, year: int) -> bool:
+        """Both in one mutual-defence group (NATO, the EU since Lisbon) that year."""
+        return any(a in (ms := self.groups[g]) and b in ms and ms[a].during(year) and ms[b].during(year)
+                   for g in self.defence_groups)
 
     def years(self, column: str) -> tuple[int, int]:
         found = [y for (_, y), row in self.facts.items() if row.get(column) is not None]
@@ -100,10 +106,12 @@ def load() -> Tables:
                   for r in _rows("contiguity.csv.gz")}
     rivalries = {(r["a"], r["b"]): (int(r["first"]), int(r["last"])) for r in _rows("rivalries.csv")}
     groups: dict[str, dict[str, Member]] = defaultdict(dict)
-    group_names = {}
+    group_names, defence_groups = {}, set()
     for r in _rows("memberships.csv"):
         group_names[r["group"]] = r["group_name"]
+        if r["mutual_defence"] == "1":
+            defence_groups.add(r["group"])
         groups[r["group"]][r["iso3"]] = Member(int(float(r["joined"])), int(float(r["left"])) if r["left"] else None)
     manifest = json.loads((folder() / "manifest.json").read_text(encoding="utf-8"))
     return Tables(facts, names, capitals, arms, trade, trade_total, treaties, contiguity, rivalries, dict(groups),
-                  group_names, manifest)
+                  group_names, frozenset(defence_groups), manifest)
