@@ -8,10 +8,11 @@ table cannot silently change with its input. What is built is checked against fi
 (PUBLISHED below), shares must sum to at most 1 and no key may repeat; any failure stops the build with a message
 and exit 1. The output is byte-for-byte reproducible (sorted rows, fixed decimals, gzip without a timestamp).
 
-The SIPRI arms-transfers register is the one raw file not in the repository: SIPRI's terms let others reproduce at
-most a tenth of a database, so we ship only the derived shares. Put the register (see SOURCES.yaml for the public
-copy and its checksum) in data/raw/restricted/ to rebuild that table; without it the shipped table is kept and
-the build says so.
+Two raw sources are not in the repository, and live in data/raw/local/ (ignored by git) where you have them: the
+SIPRI arms-transfers register (SIPRI's terms let others reproduce at most a tenth of a database, so we ship only
+the shares derived from it) and the IMF's Direction of Trade workbooks for 2015 on (33 MB). SOURCES.yaml says where
+the public copies are, with their checksums. Without them the shipped rows they gave are kept, and the build says
+so.
 """
 
 from __future__ import annotations
@@ -55,6 +56,43 @@ SIPRI_NAMES = {
 SIPRI_NOT_STATES = {"Czechoslovakia", "East Germany (GDR)", "Northern Cyprus", "unknown supplier(s)",
                     "unknown recipient(s)"}
 
+# The IMF's names that are neither the World Bank's nor COW's. Aggregates, territories and the unspecified
+# remainder are not states: IMF_NOT_STATES lists them so that a new name fails the build instead of vanishing.
+IMF_NAMES = {
+    "Afghanistan, Islamic Rep. of": "AFG", "Armenia, Rep. of": "ARM", "Azerbaijan, Rep. of": "AZE",
+    "Bahrain, Kingdom of": "BHR", "Belarus, Rep. of": "BLR", "Central African Rep.": "CAF",
+    "China, P.R.: Mainland": "CHN", "Comoros, Union of the": "COM", "Congo, Dem. Rep. of the": "COD",
+    "Congo, Rep. of": "COG", "Croatia, Rep. of": "HRV", "Czech Rep.": "CZE", "Côte d'Ivoire": "CIV",
+    "Dominican Rep.": "DOM", "Egypt, Arab Rep. of": "EGY", "Equatorial Guinea, Rep. of": "GNQ",
+    "Eritrea, The State of": "ERI", "Estonia, Rep. of": "EST", "Eswatini, Kingdom of": "SWZ",
+    "Ethiopia, The Federal Dem. Rep. of": "ETH", "Fiji, Rep. of": "FJI", "Iran, Islamic Rep. of": "IRN",
+    "Kazakhstan, Rep. of": "KAZ", "Korea, Dem. People's Rep. of": "PRK", "Korea, Rep. of": "KOR",
+    "Kosovo, Rep. of": "XKX", "Kyrgyz Rep.": "KGZ", "Lao People's Dem. Rep.": "LAO", "Lesotho, Kingdom of": "LSO",
+    "Madagascar, Rep. of": "MDG", "Marshall Islands, Rep. of the": "MHL", "Mauritania, Islamic Rep. of": "MRT",
+    "Micronesia, Federated States of": "FSM", "Moldova, Rep. of": "MDA", "Mozambique, Rep. of": "MOZ",
+    "Nauru, Rep. of": "NRU", "Netherlands, The": "NLD", "North Macedonia, Republic of": "MKD",
+    "Palau, Rep. of": "PLW", "Poland, Rep. of": "POL", "San Marino, Rep. of": "SMR", "Serbia, Rep. of": "SRB",
+    "Serbia and Montenegro": "SRB", "Slovak Rep.": "SVK", "Slovenia, Rep. of": "SVN", "South Sudan, Rep. of": "SSD",
+    "Syrian Arab Rep.": "SYR", "São Tomé and Príncipe, Dem. Rep. of": "STP", "Taiwan Province of China": "TWN",
+    "Tajikistan, Rep. of": "TJK", "Tanzania, United Rep. of": "TZA", "Timor-Leste, Dem. Rep. of": "TLS",
+    "USSR": "RUS", "Uzbekistan, Rep. of": "UZB", "Turkey": "TUR", "Vietnam": "VNM", "Somalia": "SOM",
+    "Venezuela, Rep. Bolivariana de": "VEN", "Yemen, Rep. of": "YEM",
+}
+IMF_NOT_STATES = {
+    "Advanced Economies", "Africa", "Africa not specified", "Anguilla", "Aruba, Kingdom of the Netherlands",
+    "Asia not specified", "Belgium-Luxembourg", "China, P.R.: Hong Kong", "China, P.R.: Macao",
+    "Countries & Areas not specified", "Curaçao, Kingdom of the Netherlands",
+    "Emerging Market and Developing Economies by Source of Export Earnings: Fuel",
+    "Emerging Market and Developing Economies by Source of Export Earnings: Nonfuel",
+    "Emerging and Developing Asia", "Emerging and Developing Economies", "Emerging and Developing Europe",
+    "Euro Area", "Europe not specified", "Falkland Islands (Malvinas)", "Holy See", "Middle East",
+    "Middle East and Central Asia", "Middle East and Central Asia not specified", "Montserrat",
+    "Netherlands Antilles", "Other Countries not included elsewhere", "Sint Maarten, Kingdom of the Netherlands",
+    "South African Common Customs Area (SACCA)", "Special Categories", "Western Hemisphere",
+    "Western Hemisphere not specified", "World", "European Union", "Czechoslovakia", "Yugoslavia",
+}
+DOTS_FIRST = 2015  # COW's trade data end in 2014; the IMF's take over from here
+
 # Figures as the sources publish them, to catch a misread file: (table, key, column, value, tolerance, where).
 PUBLISHED: list[tuple[str, tuple, str, float, float, str]] = [
     ("countries", ("USA", 2008), "milex_usd_bn", 656.756, 0.01, "SIPRI milex: USA 2008, US$ 656,756.0 m"),
@@ -70,6 +108,9 @@ PUBLISHED: list[tuple[str, tuple, str, float, float, str]] = [
     ("countries", ("JPN", 1995), "gdp_usd_tn", 5.546, 0.01, "WDI: Japan GDP 1995, US$ 5.546 tn"),
     ("countries", ("USA", 2008), "ideal_point", 2.55, 0.2, "Voeten: USA far on the Western end, ~2.5"),
     ("countries", ("CHN", 2022), "ideal_point", -1.4, 0.3, "Voeten: China 2022 about -1.4"),
+    ("trade", ("CHN", "IND", 2020), "usd_m", 79573.6, 1.0,
+     "IMF DOTS 2020: India's imports from China 58,700.6 + China's from India 20,873.0 (US$ m)"),
+    ("trade", ("CHN", "USA", 2014), "usd_m", 655808.0, 1.0, "COW trade 4.0: China-U.S. 2014, both ways"),
     ("arms_imports", ("IND", 2018, 2022, "RUS"), "share", 0.405, 0.01,
      "SIPRI Trends in International Arms Transfers 2022: India 2018-22, Russia 45% (register: 40.5% of TIV)"),
     ("arms_imports", ("IND", 2018, 2022, "FRA"), "share", 0.309, 0.01, "SIPRI register: India 2018-22, France 30.9%"),
@@ -226,16 +267,64 @@ def build_trade(mapping: dict[int, str]) -> pd.DataFrame:
     return t.sort_values(["a", "b", "year"])
 
 
+def read_dots(folder: Path) -> pd.DataFrame:
+    """The IMF's Direction of Trade workbooks (one per reporter, a sheet per flow) -> reporter, flow, partner,
+    year, US$ m. Each workbook is checked against data/raw/dots.sha256 first."""
+    import openpyxl
+
+    listed = dict(line.split()[::-1] for line in raw_file("imf_dots", "dots.sha256").read_text().splitlines())
+    rows = []
+    for name, digest in sorted(listed.items()):
+        path = folder / name
+        if not path.exists() or sha256(path) != digest:
+            raise BuildError(f"{path}: {'missing' if not path.exists() else 'not the workbook dots.sha256 lists'}")
+        book = openpyxl.load_workbook(path, read_only=True)
+        for sheet in book.worksheets:
+            it = sheet.iter_rows(values_only=True)
+            head = [next(it) for _ in range(7)]  # title, flow, reporter, unit, then the years
+            flow, reporter, years = head[1][1][:3], head[3][1], head[6][2:]
+            for row in it:
+                if row[1] is None:
+                    continue
+                for year, cell in zip(years, row[2:], strict=False):
+                    figure = str(cell or "").replace(",", "").split()  # "1,032.13", "0.22 e" (estimate)
+                    if year and int(year) >= DOTS_FIRST and figure and figure[0] not in ("...", "-"):
+                        rows.append((reporter, flow, row[1], int(year), float(figure[0])))
+        book.close()
+    return pd.DataFrame(rows, columns=["reporter", "flow", "partner", "year", "usd_m"]).drop_duplicates()
+
+
+def build_trade_dots(dots: pd.DataFrame, names: dict[str, str], states: set[str]) -> pd.DataFrame:
+    """Goods trade between two states a < b, as COW builds it from the same IMF data: each direction from the
+    importer's report (CIF), or the exporter's (FOB) where the importer reports none."""
+    by_name = {n: c for c, n in names.items()} | IMF_NAMES
+    known = set(dots.reporter) | set(dots.partner)
+    unknown = sorted(n for n in known - set(by_name) if n not in IMF_NOT_STATES)
+    if unknown:
+        raise BuildError(f"IMF names with no ISO3 code: {unknown}; add them to IMF_NAMES or IMF_NOT_STATES")
+    d = dots.assign(reporter=dots.reporter.map(by_name), partner=dots.partner.map(by_name))
+    d = d[d.reporter.isin(states) & d.partner.isin(states)]  # the World Bank's names include "World" and regions
+    d = d.groupby(["reporter", "flow", "partner", "year"], as_index=False).usd_m.sum()
+    imports = d[d.flow == "Imp"].rename(columns={"reporter": "to", "partner": "frm"})
+    exports = d[d.flow == "Exp"].rename(columns={"reporter": "frm", "partner": "to"})
+    both = imports.merge(exports, on=["to", "frm", "year"], how="outer", suffixes=("_imp", "_exp"))
+    both["usd_m"] = both.usd_m_imp.fillna(both.usd_m_exp)
+    both["a"] = both[["to", "frm"]].min(axis=1)
+    both["b"] = both[["to", "frm"]].max(axis=1)
+    both = both[(both.a != both.b) & (both.usd_m > 0)]
+    return both.groupby(["a", "b", "year"], as_index=False).usd_m.sum().sort_values(["a", "b", "year"])
+
+
 def trade_totals(trade: pd.DataFrame) -> pd.DataFrame:
     both = pd.concat([trade.rename(columns={"a": "iso3"})[["iso3", "year", "usd_m"]],
                       trade.rename(columns={"b": "iso3"})[["iso3", "year", "usd_m"]]])
-    return both.groupby(["iso3", "year"], as_index=False).usd_m.sum().rename(columns={"usd_m": "trade_usd_m"})
+    return both.groupby(["iso3", "year"], as_index=False).usd_m.sum()
 
 
 def keep_main_partners(trade: pd.DataFrame, totals: pd.DataFrame, floor: float = 0.001) -> pd.DataFrame:
     """Drop dyads below 0.1% of both sides' trade: they cannot move a share by a rounding step, and they are most
     of the rows."""
-    tot = totals.set_index(["iso3", "year"]).trade_usd_m
+    tot = totals.set_index(["iso3", "year"]).usd_m
     share_a = trade.usd_m.to_numpy() / tot.loc[list(zip(trade.a, trade.year, strict=True))].to_numpy()
     share_b = trade.usd_m.to_numpy() / tot.loc[list(zip(trade.b, trade.year, strict=True))].to_numpy()
     return trade[(share_a >= floor) | (share_b >= floor)]
@@ -302,13 +391,12 @@ def memberships() -> pd.DataFrame:
 
 
 ROUND = {"gdppc_usd": 1, "libdem": 3, "milex_usd_bn": 4, "gdp_usd_tn": 5, "ideal_point": 4, "share": 4,
-         "recipient_tiv": 1, "usd_m": 1,
-         "trade_usd_m": 1, "lat": 4, "lon": 4}
+         "recipient_tiv": 1, "usd_m": 1, "lat": 4, "lon": 4}
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
+def write_table(df: pd.DataFrame, path: Path, key: list[str]) -> None:
     """Fixed decimals, sorted rows, gzip with no timestamp: the same input gives the same bytes."""
-    df = df.copy()
+    df = df.sort_values(key).reset_index(drop=True)
     for col, digits in ROUND.items():
         if col in df:
             df[col] = df[col].round(digits)
@@ -322,13 +410,14 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+KEYS = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"],
+        "trade": ["a", "b", "year"], "trade_totals": ["iso3", "year"], "alliances": ["a", "b", "year"],
+        "contiguity": ["a", "b"], "rivalries": ["a", "b"], "states": ["iso3"], "memberships": ["group", "iso3"]}
+
+
 def check(tables: dict[str, pd.DataFrame]) -> list[str]:
     problems = []
-    keys = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"],
-            "trade": ["a", "b", "year"], "alliances": ["a", "b", "year"], "contiguity": ["a", "b"],
-            "rivalries": ["a", "b"],
-            "states": ["iso3"], "memberships": ["group", "iso3"]}
-    for name, key in keys.items():
+    for name, key in KEYS.items():
         dup = tables[name].duplicated(subset=key)
         if dup.any():
             problems.append(f"{name}: {int(dup.sum())} repeated {'/'.join(key)}, e.g. "
@@ -339,7 +428,8 @@ def check(tables: dict[str, pd.DataFrame]) -> list[str]:
         problems.append(f"arms_imports: shares above 1: {over.head(3).to_dict()}")
     for table, key, column, value, tol, where in PUBLISHED:
         df = tables[table]
-        names = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"]}[table]
+        names = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"],
+                 "trade": ["a", "b", "year"]}[table]
         row = df[(df[names] == pd.Series(key, index=names)).all(axis=1)]
         got = float(row[column].iloc[0]) if len(row) else math.nan
         if not abs(got - value) <= tol:
@@ -347,54 +437,71 @@ def check(tables: dict[str, pd.DataFrame]) -> list[str]:
     return problems
 
 
-def build(out: Path, restricted: Path) -> list[str]:
+def build(out: Path, local: Path) -> list[str]:
     """Build every table into `out`; returns notes for the user (a kept table, say)."""
     notes = []
     ideal = pd.read_stata(io.BytesIO(content(raw_file("unga", "IdealpointsJuly2025.dta.gz"))))
     mapping = cow_to_iso3(ideal)
     countries, names = build_countries(ideal)
-    trade = build_trade(mapping)
-    totals = trade_totals(trade)
-    countries = countries.merge(totals, on=["iso3", "year"], how="left")
     countries = countries[countries[["milex_usd_bn", "gdp_usd_tn", "ideal_point"]].notna().any(axis=1)]
+    trade = build_trade(mapping)
+    if (local / "dots").is_dir():
+        trade = pd.concat([trade, build_trade_dots(read_dots(local / "dots"), names, set(countries.iso3))])
+        totals = trade_totals(trade)
+        trade = keep_main_partners(trade, totals)
+    else:
+        notes.append(f"trade from {DOTS_FIRST}: {(local / 'dots').relative_to(HERE.parent)} is absent (235 IMF "
+                     "workbooks, 33 MB, too large for the repository), so the shipped rows are kept")
+        totals = trade_totals(trade)
+        trade = pd.concat([keep_main_partners(trade, totals), shipped("trade", DOTS_FIRST)])
+        totals = pd.concat([totals, shipped("trade_totals", DOTS_FIRST)])
     tables = {
         "countries": countries,
-        "trade": keep_main_partners(trade, totals),
+        "trade": trade,
+        "trade_totals": totals,
         "alliances": build_alliances(mapping),
         "contiguity": build_contiguity(mapping),
         "rivalries": build_rivalries(mapping),
         "states": build_states(mapping, names, countries),
         "memberships": memberships(),
     }
-    register = restricted / "trade-register.csv"
+    register = local / "trade-register.csv"
     if register.exists():
-        tables["arms_imports"] = build_arms(read_sipri_register(raw_file("sipri_at", register.name, restricted)),
-                                            names)
+        tables["arms_imports"] = build_arms(read_sipri_register(raw_file("sipri_at", register.name, local)), names)
     else:
         notes.append(f"arms_imports: {register.relative_to(HERE.parent)} is absent (SIPRI's terms keep it out of "
                      "the repository), so the shipped table is kept; SOURCES.yaml says where to get it")
-        tables["arms_imports"] = pd.read_csv(TABLES / "arms_imports.csv.gz", keep_default_na=False)
+        tables["arms_imports"] = shipped("arms_imports")
     problems = check(tables)
     if problems:
         raise BuildError("the built tables fail their checks:\n  " + "\n  ".join(problems))
     out.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
-        write_table(df, out / FILES[name])
+        write_table(df, out / FILES[name], KEYS[name])
     write_manifest(out, tables)
     return notes
 
 
+def shipped(name: str, since: int | None = None) -> pd.DataFrame:
+    """The table as shipped (from its years `since` on): what a source kept out of the repository gave."""
+    df = pd.read_csv(TABLES / FILES[name], keep_default_na=False)
+    return df if since is None else df[df.year >= since]
+
+
 FILES = {"countries": "countries.csv.gz", "arms_imports": "arms_imports.csv.gz", "trade": "trade.csv.gz",
+         "trade_totals": "trade_totals.csv.gz",
          "alliances": "alliances.csv.gz", "contiguity": "contiguity.csv.gz", "rivalries": "rivalries.csv",
          "states": "states.csv",
          "memberships": "memberships.csv"}
 TABLE_SOURCES = {
-    "countries": ["sipri_milex", "wdi_gdp", "vdem", "unga", "cow_trade"],
-    "arms_imports": ["sipri_at"], "trade": ["cow_trade"], "alliances": ["atop", "memberships"],
+    "countries": ["sipri_milex", "wdi_gdp", "vdem", "unga"],
+    "arms_imports": ["sipri_at"], "trade": ["cow_trade", "imf_dots"], "trade_totals": ["cow_trade", "imf_dots"],
+    "alliances": ["atop", "memberships"],
     "contiguity": ["cow_contiguity"], "rivalries": ["rivalries"], "states": ["sipri_milex", "cow_capitals"],
     "memberships": ["memberships"],
 }
-YEARS = {"rivalries": "last", "countries": "year", "trade": "year", "alliances": "year", "arms_imports": "last"}
+YEARS = {"rivalries": "last", "countries": "year", "trade": "year", "trade_totals": "year", "alliances": "year",
+         "arms_imports": "last"}
 
 
 def write_manifest(out: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -423,7 +530,7 @@ def main(argv: list[str] | None = None, run: Callable[[Path, Path], list[str]] =
     try:
         if args.check:
             with tempfile.TemporaryDirectory() as tmp:
-                notes = run(Path(tmp), RAW / "restricted")
+                notes = run(Path(tmp), RAW / "local")
                 differ = same_tables(Path(tmp), TABLES)
                 for note in notes:
                     print(f"note: {note}")
@@ -433,7 +540,7 @@ def main(argv: list[str] | None = None, run: Callable[[Path, Path], list[str]] =
                     return 1
                 print("data/tables is what the raw files give")
                 return 0
-        notes = run(args.out, RAW / "restricted")
+        notes = run(args.out, RAW / "local")
     except BuildError as err:
         print(f"data/build.py: {err}", file=sys.stderr)
         return 1

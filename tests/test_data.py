@@ -73,6 +73,18 @@ def test_arms_shares_are_sipris_and_sum_to_at_most_one() -> None:
     assert all(sum(s.values()) <= 1.001 for _, _, s in tables.arms.values())  # 4 decimals each
 
 
+def test_trade_is_cows_to_2014_and_the_imfs_after() -> None:
+    tables = load()
+    assert tables.trade[("CHN", "USA", 2014)] == pytest.approx(655_808.0)  # COW 4.0, both ways
+    # IMF DOTS 2020: India's imports from China 58,700.6 + China's imports from India 20,873.0 (US$ m)
+    assert tables.trade[("CHN", "IND", 2020)] == pytest.approx(79_573.6, abs=0.1)
+    assert tables.covered("trade") == (1990, 2020)
+    usa = actor_facts(tables, "USA", 2014, {"USA", "CHN"})
+    chn = actor_facts(tables, "CHN", 2014, {"USA", "CHN"})
+    seam = [trade_shares(tables, usa, [chn], y)[0]["CHN"] for y in (2014, 2015)]
+    assert seam[0] == pytest.approx(seam[1], abs=0.02)  # the two sources agree where they meet
+
+
 @pytest.mark.parametrize("year", range(1995, 2025))
 def test_allies_come_out_above_rivals_every_year(year: int) -> None:
     tables = load()

@@ -21,6 +21,7 @@ import yaml
 from sim.concepts.interests import names as interest_names
 from sim.data import rules
 from sim.data.facts import (
+    DOTS_FROM,
     ActorFacts,
     DataError,
     Fact,
@@ -197,7 +198,7 @@ class Writer:
     def sources(self) -> list[str]:
         man = self.tables.manifest
         keys = {"sipri_milex": "countries", "wdi_gdp": "countries", "vdem": "countries", "unga": "countries",
-                "sipri_at": "arms_imports", "cow_trade": "trade", "atop": "alliances",
+                "sipri_at": "arms_imports", "cow_trade": "trade", "imf_dots": "trade", "atop": "alliances",
                 "rivalries": "rivalries", "cow_contiguity": "contiguity", "memberships": "memberships"}
         lines = ["sources:"]
         for key, table in keys.items():
@@ -254,7 +255,8 @@ class Writer:
                 "# a small total is a small dependency).",
                 "dependencies:",
                 *self.shares("arms_imports", arms_shares, f"{first}-{last}", "sipri_at", "{:,.0f} TIV m", 1),
-                *self.shares("trade", trade_shares, str(trade_year(self.tables, self.req.year)), "cow_trade",
+                *self.shares("trade", trade_shares, str(year := trade_year(self.tables, self.req.year)),
+                             "imf_dots" if year >= DOTS_FROM else "cow_trade",
                              "US$ {:,.0f} bn", 1e-3), ""]
 
     def shares(self, kind: str, measure: Callable[..., tuple[dict[str, float], float]], year: str, source: str,

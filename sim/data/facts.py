@@ -19,6 +19,7 @@ from sim.data.tables import Tables, pair
 
 LOOK_BACK = 10  # a missing figure may come from up to this many years before; the file and the command say so
 ARMS_WINDOW = 5
+DOTS_FROM = 2015  # trade: COW's data to 2014, the IMF's from 2015 (data/build.py)
 
 
 class DataError(Exception):

@@ -80,13 +80,8 @@ class Tables:
 
 @cache
 def load() -> Tables:
-    facts: dict[tuple[str, int], dict[str, float | None]] = {}
-    trade_total: dict[tuple[str, int], float] = {}
-    for r in _rows("countries.csv.gz"):
-        key = (r["iso3"], int(r["year"]))
-        facts[key] = {c: _num(r[c]) for c in FACTS}
-        if (t := _num(r["trade_usd_m"])) is not None:
-            trade_total[key] = t
+    facts = {(r["iso3"], int(r["year"])): {c: _num(r[c]) for c in FACTS} for r in _rows("countries.csv.gz")}
+    trade_total = {(r["iso3"], int(r["year"])): float(r["usd_m"]) for r in _rows("trade_totals.csv.gz")}
     names, capitals = {}, {}
     for r in _rows("states.csv"):
         names[r["iso3"]] = r["name"]
