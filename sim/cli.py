@@ -169,24 +169,35 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from sim.measure.expect import check
 
-    worst = 0
+    scores = []
+    say = (lambda *a: None) if args.json else print
     for path in args.scenarios:
         scenario = _load(path, args)
         if not scenario.expectations:
-            print(f"{path}: no expectations to check")
+            say(f"{path}: no expectations to check")
+            scores.append({"file": path, "passed": 0, "total": 0})
             continue
-        result = _simulate(scenario, args.quiet)
+        result = _simulate(scenario, args.quiet or args.json)
         verdicts = check(scenario, result.reactions)
         w = max(len(v.expect) for v in verdicts)
         ow = max(len(v.observed) for v in verdicts)
-        print(f"{path} ({scenario.run.replications} replicates, seed {scenario.run.seed})")
-        print(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass")
+        say(f"{path} ({scenario.run.replications} replicates, seed {scenario.run.seed})")
+        say(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass")
         for v in verdicts:
-            print(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO'}")
-        failed = sum(not v.passed for v in verdicts)
-        print(f"  {len(verdicts) - failed} of {len(verdicts)} hold")
-        worst = max(worst, 1 if failed else 0)
-    return worst
+            say(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO'}")
+        passed = sum(v.passed for v in verdicts)
+        say(f"  {passed} of {len(verdicts)} hold")
+        scores.append({"file": path, "passed": passed, "total": len(verdicts)})
+    passed, total = sum(s["passed"] for s in scores), sum(s["total"] for s in scores)
+    if args.json:
+        print(json.dumps({"files": scores, "passed": passed, "total": total}, indent=2))
+    elif len(scores) > 1:
+        w = max(len(s["file"]) for s in scores)
+        print(f"\n{'file':<{w}}  holds")
+        for s in scores:
+            print(f"{s['file']:<{w}}  {s['passed']:>3} of {s['total']}")
+        print(f"{'total':<{w}}  {passed:>3} of {total} ({passed / max(total, 1):.0%})")
+    return 1 if passed < total else 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -424,6 +435,8 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="run scenarios and compare with their expectations (exit 1 on a miss)")
     p.add_argument("scenarios", nargs="+", help=SCENARIO_HELP)
+    p.add_argument("--json", action="store_true",
+                   help='print only {"files": [{"file", "passed", "total"}...], "passed": k, "total": n}')
     _scenario_arg(p)
     p.set_defaults(func=cmd_check)
 

@@ -70,6 +70,18 @@ def test_check_fails_when_an_expectation_fails(tmp_path: Path, capsys: pytest.Ca
     assert "JPN opposes" in capsys.readouterr().out
 
 
+def test_check_scores_several_files_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bench's score: one JSON object, per file and in total, and nothing else on stdout."""
+    path = tmp_path / "wrong.yaml"
+    path.write_text(Path(SEED).read_text().replace("{expect: JPN welcomes,", "{expect: JPN opposes,"))
+    assert main(["check", SEED, str(path), "-r", "10", "--json"]) == 1
+    score = json.loads(capsys.readouterr().out)
+    assert score == {"files": [{"file": SEED, "passed": 14, "total": 14},
+                               {"file": str(path), "passed": 13, "total": 14}], "passed": 27, "total": 28}
+    assert main(["check", SEED, str(path), "-r", "10", "-q"]) == 1
+    assert "total" in (out := capsys.readouterr().out) and "27 of 28 (96%)" in out
+
+
 def test_schema_is_json_schema_with_every_section(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     doc = json.loads(capsys.readouterr().out)

@@ -53,3 +53,6 @@ def test_the_expectation_grammar_takes_its_labels_from_the_same_list() -> None:
         assert parse(f"FRA {label}").label == label  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="unknown reaction label 'bandwagons'; expected one of: welcomes"):
         parse("FRA bandwagons")
+    assert parse("FRA hedges or indifferent").labels == ("hedges", "indifferent")  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="unknown reaction label 'bandwagons'"):
+        parse("FRA hedges or bandwagons")

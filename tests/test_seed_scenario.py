@@ -79,3 +79,15 @@ def test_engine_names_no_country(seed_scenario: Scenario) -> None:
         text = path.read_text()
         assert not by_name.search(text), f"{path}: {by_name.search(text)}"
         assert not by_code.search(text), f"{path}: {by_code.search(text)}"
+
+
+def test_an_expectation_may_allow_alternatives(seed_scenario: Scenario, seed_result: Result) -> None:
+    """Where history is ambiguous a source may say 'A or B'; it holds when the runs give one of them."""
+    data = seed_scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["expectations"] = [{"expect": "RUS hedges or opposes", "source": "t"},
+                            {"expect": "RUS welcomes or engages", "source": "t"},
+                            {"expect": "CHN opposes or counterbalances", "source": "t"}]
+    from sim.scenario import validate_dict
+
+    verdicts = check(validate_dict(data), seed_result.reactions)
+    assert [v.passed for v in verdicts] == [True, False, True]

@@ -1,6 +1,7 @@
 """The small language of expectations: what a source predicts, in a form the model's output can be checked against.
 
     FRA welcomes                              an actor's reaction label
+    BRA hedges or indifferent                 one of several, where the record is ambiguous
     alignment FRA->DEU up                     direction of a measured change: up, down, not up, not down
     posture FRA up
     interest BRA.influence down
@@ -21,7 +22,11 @@ _DIR = r"(?P<dir>not up|not down|up|down)"
 @dataclass(frozen=True)
 class Reaction:
     actor: str
-    label: str
+    labels: tuple[str, ...]  # any of them: history is not always one label
+
+    @property
+    def label(self) -> str:
+        return self.labels[0]
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class GroupShare:
 Statement = Reaction | Change | GroupShare
 
 _PATTERNS = [
-    (re.compile(rf"^(?P<actor>{_CODE}) (?P<label>[a-z]+)$"), "reaction"),
+    (re.compile(rf"^(?P<actor>{_CODE}) (?P<labels>[a-z]+(?: or [a-z]+)*)$"), "reaction"),
     (re.compile(rf"^alignment (?P<actor>{_CODE})->(?P<target>{_CODE}) {_DIR}$"), "alignment"),
     (re.compile(rf"^posture (?P<actor>{_CODE}) {_DIR}$"), "posture"),
     (re.compile(rf"^interest (?P<actor>{_CODE})\.(?P<target>[a-z_]+) {_DIR}$"), "interest"),
@@ -54,7 +59,7 @@ _PATTERNS = [
 ]
 
 GRAMMAR = (
-    "expected one of: 'CODE label', 'alignment A->B up|down|not up|not down', 'posture A up|...', "
+    "expected one of: 'CODE label [or label ...]', 'alignment A->B up|down|not up|not down', 'posture A up|...', "
     "'interest A.name up|...', 'most|all|at least N of GROUP: label [or label ...]'"
 )
 
@@ -66,13 +71,13 @@ def parse(text: str) -> Statement:
         m = pattern.match(text)
         if not m:
             continue
-        if kind == "reaction":
-            _check_label(m["label"])
-            return Reaction(m["actor"], m["label"])
-        if kind == "group":
+        if kind in ("reaction", "group"):
             labels = tuple(x.strip() for x in m["labels"].split(" or "))
             for label in labels:
                 _check_label(label)
+        if kind == "reaction":
+            return Reaction(m["actor"], labels)
+        if kind == "group":
             quantifier = "at least" if m["n"] else m["q"]
             return GroupShare(quantifier, int(m["n"]) if m["n"] else None, m["group"], labels)
         return Change(kind, m["actor"], m["dir"], m.groupdict().get("target"))
