@@ -277,3 +277,17 @@ def test_build_runs_as_a_script() -> None:
 def test_facts_refuse_unknown_codes() -> None:
     with pytest.raises(DataError, match="not a state the data know"):
         actor_facts(load(), "ZZZ", 2008, set())
+
+
+def test_weights_come_from_a_weights_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bench gives each state one judgment everywhere: a weights book, apart from any scenario."""
+    book = tmp_path / "weights.yaml"
+    book.write_text("title: bench\nweights:\n"
+                    "  FRA: {interests: {security: 0.4, economy: 0.6}, rationale: a test judgment}\n")
+    doc = yaml.safe_load(compose(Request(2010, ["FRA", "DEU"], weights_from=book)).text)
+    assert doc["actors"]["FRA"]["interests"] == {"security": 0.4, "economy": 0.6}
+    assert doc["actors"]["FRA"]["rationale"] == "from weights.yaml: a test judgment"
+    book.write_text("title: bench\nweights:\n  FRA:\n    interests: {security: 1.4, glory: 0.2}\n")
+    code, _, err = run(["new", "--year", "2010", "--actors", "FRA,DEU", "--weights-from", str(book)], capsys)
+    assert code == 2 and f"{book}:4:27: weights.FRA.interests.security: must be less than or equal to 1" in err
+    assert f"{book}:3:3: weights.FRA.rationale: Field required" in err

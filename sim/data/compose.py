@@ -37,7 +37,7 @@ from sim.data.facts import (
     treaty_year,
 )
 from sim.data.tables import Tables, load
-from sim.scenario import ScenarioError, load_scenario, validate_dict
+from sim.scenario import ScenarioError, load_scenario, load_weights, validate_dict
 
 SHARE_FLOOR = 0.01  # shares below 1% are left out, as in the seed
 
@@ -110,15 +110,19 @@ def compose(req: Request, tables: Tables | None = None) -> Composed:
 
 
 def borrowed_weights(path: Path | None, codes: list[str]) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """From a weights book (`weights:`) or another scenario (`actors:`): the weights of the actors in both."""
     if path is None:
         return {}, {}
-    other = load_scenario(path)
-    weights = {c: dict(a.interests) for c, a in other.actors.items() if c in codes}
-    if not weights:
-        raise DataError(f"--weights-from {path}: none of its actors ({', '.join(other.actors)}) is among --actors")
-    reasons = {c: f"from {path.name}: {a.rationale or 'no rationale given'}" for c, a in other.actors.items()
-               if c in codes}
-    return weights, reasons
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if isinstance(data, dict) and "weights" in data:
+        found = {c: (dict(w.interests), w.rationale) for c, w in load_weights(path).weights.items()}
+    else:
+        found = {c: (dict(a.interests), a.rationale or "no rationale given")
+                 for c, a in load_scenario(path).actors.items()}
+    mine = {c: v for c, v in found.items() if c in codes}
+    if not mine:
+        raise DataError(f"--weights-from {path}: none of its actors ({', '.join(found)}) is among --actors")
+    return {c: w for c, (w, _) in mine.items()}, {c: f"from {path.name}: {r}" for c, (_, r) in mine.items()}
 
 
 def _num(x: float) -> str:

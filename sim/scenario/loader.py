@@ -18,10 +18,11 @@ from pydantic.fields import FieldInfo
 
 from sim.concepts.effects import KINDS, Change
 from sim.concepts.fields import CODE_PATTERN
+from sim.concepts.interests import names as interest_names
 from sim.scenario.checks import cross_check
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.problems import Path_, Problem, ScenarioError, describe
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, WeightsBook
 from sim.scenario.yaml_file import Locations, read_yaml
 
 
@@ -221,6 +222,29 @@ def validate_dict(data: dict[str, Any], file: str = "<scenario>", overrides: lis
     data = copy.deepcopy(data)
     overridden = apply_overrides(data, overrides, file) if overrides else {}
     return validate_data(data, Locations(fallback=(0, 0)), file, overridden)
+
+
+def load_weights(path: str | Path) -> WeightsBook:
+    """A weights book (`weights: {CODE: {interests, rationale}}`), with every problem located in its file."""
+    path = Path(path)
+    data, locs = read_yaml(path)
+    try:
+        book = WeightsBook.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = _data_loc(data, tuple(e["loc"]), e["type"])
+            mark = locs.key(loc[:-1]) if e["type"] == "missing" and loc[:-1] else locs.at(loc)
+            message = e["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+            problems.append(Problem(str(path), *mark, loc, message))
+        raise ScenarioError(problems) from None
+    unknown = [Problem(str(path), *locs.key(where), where, f"the model has no interest '{where[-1]}'; it has: "
+                       f"{', '.join(interest_names())}")
+               for code, w in book.weights.items() for name in w.interests
+               if name not in interest_names() for where in [("weights", code, "interests", name)]]
+    if unknown:
+        raise ScenarioError(unknown)
+    return book
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:

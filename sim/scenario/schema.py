@@ -53,6 +53,23 @@ class Actor(Strict):
     rationale: str | None = Field(default=None, description="one line: why these weights")
 
 
+class Weights(Strict):
+    """One actor's interest weights, as a weights book keeps them for every scenario it appears in."""
+
+    interests: dict[str, Unit] = Field(description="weights over interests; normalised to sum to 1",
+                                       json_schema_extra=lambda doc: doc.update(propertyNames=_known_interests()))
+    rationale: str = Field(min_length=1, description="one line: why these weights")
+    changes: list[str] = Field(default_factory=list, description="each change since first written, with its reason")
+
+
+class WeightsBook(Strict):
+    """Interest weights kept apart from any one scenario, so that a bench of episodes gives each state the same
+    judgment everywhere: `run_sim.py new --weights-from BOOK`."""
+
+    title: str = Field(min_length=1)
+    weights: dict[Code, Weights] = Field(json_schema_extra={"minProperties": 1})
+
+
 class Relation(Strict):
     """Alignment in [-1, 1] (hostile .. allied) and strategic proximity in [0, 1]."""
 
