@@ -34,6 +34,7 @@ def test_episode_keeps_the_rules(path: Path) -> None:
     for effect in scenario.events[0].effects:
         delta = getattr(effect, "delta", None)
         assert delta is None or abs(delta) in MENU, f"effect size {delta} is not on the menu"
+        assert getattr(effect, "factor", 1.1) == 1.1, "a capability factor other than the menu's 1.1"
     assert scenario.expectations
     for e in scenario.expectations:
         assert re.match(r"https?://", e.source), f"{e.expect}: source is not a URL"

@@ -35,6 +35,7 @@ class Reactions:
     toward_adversaries: np.ndarray  # (R,N)
     labels: np.ndarray  # (R,N) of str
     thresholds: dict[str, np.ndarray] = field(default_factory=dict)
+    targets: tuple[int, ...] = ()  # parties the others act against (not among `parties`)
 
     def share(self, actor: int) -> dict[str, float]:
         counts = Counter(self.labels[:, actor])
@@ -64,7 +65,9 @@ def measure(
     replicate there is no placebo and every threshold sits at its floor (one move)."""
     w = rules.months(params.steps)
     weights = params.weights[0] / stakes
-    parties = tuple(sorted({i for e in params.events for i in e.parties}))
+    # Reactions are measured toward those who act: an event's parties less its targets, which are their rivals.
+    targets = tuple(sorted({i for e in params.events for i in e.targets}))
+    parties = tuple(sorted({i for e in params.events for i in e.parties} - set(targets)))
     d_align = window_mean(event.alignment - twin.alignment, w)
     d_post = window_mean(event.posture - twin.posture, w)
     d_int = window_mean(event.interests - twin.interests, w) * weights
@@ -78,9 +81,9 @@ def measure(
 
     a0 = params.alignment0[0]
     to_parties = _toward(d_align, _party_weights(a0, parties))
-    to_adversaries = _toward(d_align, _adversary_weights(a0, parties))
+    to_adversaries = _toward(d_align, _adversary_weights(a0, parties, targets))
     pl_parties = _toward(pl_align, _party_weights(a0, parties))
-    pl_adversaries = _toward(pl_align, _adversary_weights(a0, parties))
+    pl_adversaries = _toward(pl_align, _adversary_weights(a0, parties, targets))
 
     z = rules.noise_z
     step_a = float(params.alignment_step[0])  # less than one move is never a reaction
@@ -97,7 +100,7 @@ def measure(
     labels = assign(valence.sum(axis=2), d_post, to_parties, to_adversaries, thr)
     names = tuple(x.name for x in params.interests)
     return Reactions(params.codes, names, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
-                     labels, thr)
+                     labels, thr, targets)
 
 
 def _party_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
@@ -111,11 +114,13 @@ def _party_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
     return w
 
 
-def _adversary_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
-    """(N,N): row i weighs each non-party by how hostile it starts out toward the parties (the event's rivals)."""
+def _adversary_weights(a0: np.ndarray, parties: tuple[int, ...], targets: tuple[int, ...] = ()) -> np.ndarray:
+    """(N,N): row i weighs each non-party by how hostile it starts out toward the parties (the event's rivals);
+    an event's target is its initiators' rival outright, however it started."""
     n = a0.shape[0]
     hostility = np.maximum(-a0[:, list(parties)].mean(axis=1), 0.0) if parties else np.zeros(n)
     hostility[list(parties)] = 0.0
+    hostility[list(targets)] = 1.0
     w = np.tile(hostility, (n, 1))
     np.fill_diagonal(w, 0.0)
     total = w.sum(axis=1, keepdims=True)

@@ -24,6 +24,7 @@ class Event:
     at: int
     parties: tuple[int, ...]
     effects: tuple[Compiled, ...]
+    targets: tuple[int, ...] = ()  # parties the others act against; measured as their rivals
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def stack(items: list[Params]) -> Params:
     first = items[0]
 
     def timeline(p: Params) -> tuple:
-        events = tuple((e.name, e.at, e.parties, tuple(x.kind for x in e.effects)) for e in p.events)
+        events = tuple((e.name, e.at, e.parties, e.targets, tuple(x.kind for x in e.effects)) for e in p.events)
         return p.codes, tuple(x.name for x in p.interests), p.steps, events
 
     if any(timeline(p) != timeline(first) for p in items):
@@ -186,4 +187,5 @@ def _shares(deps: list[Shares], idx: dict[str, int], n: int) -> np.ndarray:
 
 
 def _compile_event(e: ScenarioEvent, idx: dict[str, int]) -> Event:
-    return Event(e.name, e.at, tuple(idx[p] for p in e.parties), tuple(x.compile(idx) for x in e.effects))
+    return Event(e.name, e.at, tuple(idx[p] for p in e.parties), tuple(x.compile(idx) for x in e.effects),
+                 tuple(idx[p] for p in e.target))

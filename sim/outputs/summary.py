@@ -26,6 +26,7 @@ def build(result: Result) -> dict[str, Any]:
             "name": names[code],
             "groups": s.actors[code].groups,
             "party": i in r.parties,
+            "target": i in r.targets,
             "reaction": r.modal(i),
             "reaction_share": {k: round(v, 4) for k, v in r.share(i).items()},
             "valence": round(float(r.valence[:, i].sum(axis=1).mean()), 5),

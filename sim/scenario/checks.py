@@ -103,6 +103,12 @@ def _events(s: Scenario) -> Iterator[Found]:
         for k, code in enumerate(event.parties):
             if code not in s.actors:
                 yield (*path, "parties", k), _unknown(code, s)
+        for k, code in enumerate(event.target):
+            if code not in event.parties:
+                yield (*path, "target", k), (f"{code} is not a party to this event; a target is one of the parties "
+                                             f"({', '.join(event.parties)}), the one the others act against")
+        if event.target and set(event.parties) <= set(event.target):
+            yield (*path, "target"), "every party is a target: who acts? At least one party must not be a target"
         for k, effect in enumerate(event.effects):
             for code in effect.actors():
                 if code not in s.actors:

@@ -133,6 +133,9 @@ class Event(Strict):
     date: dt.date | None = None
     description: str = Field(min_length=1)
     parties: list[Code] = Field(min_length=1)
+    target: list[Code] = Field(default_factory=list, description=(
+        "parties the event is aimed at (sanctions, an embargo, a war); reactions are then measured toward the "
+        "other parties, its initiators, and the targets count as their rivals"))
     effects: list[Effect] = Field(min_length=1)
     source: str = Field(min_length=1)
 
