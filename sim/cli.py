@@ -169,6 +169,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from sim.measure.expect import check
 
+    if args.chart:  # checked before anything runs, so a bad path costs no simulation
+        from sim.outputs.files import writable_folder
+
+        if problem := writable_folder(Path(args.chart).resolve().parent):
+            raise OutputError(f"--chart {args.chart}: {problem}")
     scores = []
     say = (lambda *a: None) if args.json else print
     for path in args.scenarios:
@@ -189,6 +194,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         say(f"  {passed} of {len(verdicts)} hold")
         scores.append({"file": path, "passed": passed, "total": len(verdicts)})
     passed, total = sum(s["passed"] for s in scores), sum(s["total"] for s in scores)
+    if args.chart:
+        from sim.outputs import bench
+        from sim.outputs.files import atomic_write
+
+        atomic_write(Path(args.chart), lambda p: bench.scores(scores, p))
+        say(f"chart: {args.chart}")
     if args.json:
         print(json.dumps({"files": scores, "passed": passed, "total": total}, indent=2))
     elif len(scores) > 1:
@@ -437,6 +448,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="+", help=SCENARIO_HELP)
     p.add_argument("--json", action="store_true",
                    help='print only {"files": [{"file", "passed", "total"}...], "passed": k, "total": n}')
+    p.add_argument("--chart", metavar="FILE.png", help="draw the score per file and in total")
     _scenario_arg(p)
     p.set_defaults(func=cmd_check)
 

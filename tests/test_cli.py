@@ -78,8 +78,11 @@ def test_check_scores_several_files_as_json(tmp_path: Path, capsys: pytest.Captu
     score = json.loads(capsys.readouterr().out)
     assert score == {"files": [{"file": SEED, "passed": 14, "total": 14},
                                {"file": str(path), "passed": 13, "total": 14}], "passed": 27, "total": 28}
-    assert main(["check", SEED, str(path), "-r", "10", "-q"]) == 1
+    assert main(["check", SEED, str(path), "-r", "10", "-q", "--chart", str(tmp_path / "bench.png")]) == 1
     assert "total" in (out := capsys.readouterr().out) and "27 of 28 (96%)" in out
+    assert (tmp_path / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["check", SEED, "-q", "--chart", str(tmp_path / "bench.png" / "x.png")]) == 2  # before any run
+    assert "is a file, not a folder" in capsys.readouterr().err
 
 
 def test_schema_is_json_schema_with_every_section(capsys: pytest.CaptureFixture[str]) -> None:
