@@ -37,8 +37,8 @@ def test_expected_labels_are_modal_in_most_replicates(seed_result: Result) -> No
 
 
 def test_labels_survive_jittered_weights(seed_scenario: Scenario) -> None:
-    """Every interest weight jittered by up to +-15% (20 draws): at least 85% of (draw, actor) pairs keep
-    the expected label."""
+    """Every interest weight jittered by up to +-15% (20 draws): at least 95% of (draw, actor) pairs keep
+    the expected label (issue 10's bar; 40 draws of 20 replicates kept all 320)."""
     rng = np.random.default_rng(2025)
     kept = total = 0
     for _ in range(20):
@@ -50,7 +50,7 @@ def test_labels_survive_jittered_weights(seed_scenario: Scenario) -> None:
         for code, label in EXPECTED.items():
             total += 1
             kept += r.modal(r.codes.index(code)) == label
-    assert kept / total >= 0.85, f"kept {kept} of {total}"
+    assert kept / total >= 0.95, f"kept {kept} of {total}"
 
 
 def test_reversed_framework_removes_counterbalancing() -> None:
