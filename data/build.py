@@ -213,6 +213,10 @@ def build_countries(ideal: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     armed = set(milex[milex.milex_usd_bn > 0].iso3)
     milex = milex[~((milex.milex_usd_bn == 0) & milex.iso3.isin(armed))]
     table = milex.merge(vdem, on=["iso3", "year"], how="outer").merge(ip, on=["iso3", "year"], how="outer")
+    # A state without armed forces spends nothing on them: 0, where SIPRI has no figure because there is none.
+    no_army = yaml.safe_load(raw_file("no_army", "no_army.yaml").read_text(encoding="utf-8"))["states"]
+    unarmed = table.iso3.isin(no_army) & table.milex_usd_bn.isna()
+    table.loc[unarmed, "milex_usd_bn"] = 0.0
     return table.sort_values(["iso3", "year"]), names
 
 
@@ -494,7 +498,7 @@ FILES = {"countries": "countries.csv.gz", "arms_imports": "arms_imports.csv.gz",
          "states": "states.csv",
          "memberships": "memberships.csv"}
 TABLE_SOURCES = {
-    "countries": ["sipri_milex", "wdi_gdp", "vdem", "unga"],
+    "countries": ["sipri_milex", "wdi_gdp", "vdem", "unga", "no_army"],
     "arms_imports": ["sipri_at"], "trade": ["cow_trade", "imf_dots"], "trade_totals": ["cow_trade", "imf_dots"],
     "alliances": ["atop", "memberships"],
     "contiguity": ["cow_contiguity"], "rivalries": ["rivalries"], "states": ["sipri_milex", "cow_capitals"],

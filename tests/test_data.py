@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -291,3 +292,20 @@ def test_weights_come_from_a_weights_book(tmp_path: Path, capsys: pytest.Capture
     code, _, err = run(["new", "--year", "2010", "--actors", "FRA,DEU", "--weights-from", str(book)], capsys)
     assert code == 2 and f"{book}:4:27: weights.FRA.interests.security: must be less than or equal to 1" in err
     assert f"{book}:3:3: weights.FRA.rationale: Field required" in err
+
+
+def test_a_state_without_an_army_has_a_budget_of_zero_and_runs() -> None:
+    """The Solomon Islands have no armed forces: SIPRI has no figure, the data say 0, and the model must not
+    divide by it (arms earnings are per unit of one's own budget)."""
+    import warnings
+
+    from sim.measure.experiment import run as simulate
+    from sim.scenario import validate_dict
+
+    assert fact(load(), "SLB", "milex", 2021).value == 0
+    data = yaml.safe_load(compose(Request(2021, ["CHN", "SLB", "AUS"], ["CHN", "SLB"])).text)
+    data["run"] = {"replications": 3}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reactions = simulate(validate_dict(data)).reactions
+    assert np.isfinite(reactions.valence).all() and np.isfinite(reactions.d_alignment).all()

@@ -169,7 +169,9 @@ def _arms_volume(s: State, p: Params) -> np.ndarray:
 
 
 def _economy(s: State, p: Params, t: Terms) -> np.ndarray:
-    revenue = np.einsum("bki,bk->bi", s.arms, _arms_volume(s, p)) / p.spending
+    # arms earnings per unit of one's own budget; a state with no army (a budget of 0) sells none
+    sold = np.einsum("bki,bk->bi", s.arms, _arms_volume(s, p))
+    revenue = np.divide(sold, p.spending, out=np.zeros_like(sold), where=p.spending > 0)
     return 0.5 * rows(s.trade * (1.0 + s.alignment)) + revenue - p.posture_cost[:, None] * p.burden * s.posture
 
 
