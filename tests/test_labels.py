@@ -56,3 +56,17 @@ def test_the_expectation_grammar_takes_its_labels_from_the_same_list() -> None:
     assert parse("FRA hedges or indifferent").labels == ("hedges", "indifferent")  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="unknown reaction label 'bandwagons'"):
         parse("FRA hedges or bandwagons")
+
+
+def test_closest_call_names_the_boundary_that_would_change_the_label() -> None:
+    from sim.concepts.labels import closest_call
+
+    thr = {"gain": 0.005, "loss": 0.025, "parties": 0.005, "posture": 0.005, "adversaries": 0.005}
+    # hurt (valence -0.03): hedges; 0.005 less of a loss and it is indifferent
+    call = closest_call(-0.03, 0.0, 0.0, 0.0, thr)
+    assert call["boundary"] == "loss at impact" and call["margin"] == pytest.approx(0.2)
+    # a clear winner moving closer: only losing its gain would change it, not the far-off loss threshold
+    call = closest_call(0.05, 0.0, 0.02, 0.0, thr)
+    assert call["boundary"] == "gain at impact" and call["margin"] == pytest.approx(9.0)
+    # hurt, away and arming: no single crossing changes "counterbalances" (away alone or arms alone keeps it)
+    assert closest_call(-0.5, 0.05, -0.05, 0.05, thr) == {}

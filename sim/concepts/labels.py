@@ -63,3 +63,38 @@ def assign(
 def glossary() -> str:
     """Every label and its meaning, as one paragraph of markdown (reports, README)."""
     return " ".join(f"**{label}**: {MEANINGS[label]}." for label in LABELS)
+
+
+def closest_call(valence: float, d_post: float, to_parties: float, to_adversaries: float,
+                 thr: dict[str, float]) -> dict[str, float | str]:
+    """The label boundary the actor's mean reaction lies nearest, among those whose crossing would change its
+    label, and how near as a share of that threshold: a label 10% from a boundary could have been another with
+    a slightly different judgment. Empty when no single crossing changes the label."""
+    values = {"valence": valence, "d_post": d_post, "to_parties": to_parties, "to_adversaries": to_adversaries}
+    boundaries = [
+        ("gain at impact", "valence", thr["gain"]),
+        ("loss at impact", "valence", -thr["loss"]),
+        ("moving toward the parties", "to_parties", thr["parties"]),
+        ("moving away from the parties", "to_parties", -thr["parties"]),
+        ("arming", "d_post", thr["posture"]),
+        ("moving toward the parties' rivals", "to_adversaries", thr["adversaries"]),
+    ]
+
+    def label(v: dict[str, float]) -> str:
+        return str(assign(*(np.array([[v[k]]]) for k in values), {k: np.array(x) for k, x in thr.items()})[0, 0])
+
+    now = label(values)
+    found = []
+    for name, key, edge in boundaries:
+        v = values[key]
+        lo, hi = min(v, edge), max(v, edge)
+        if not edge or any(k == key and e != edge and lo < e < hi for _, k, e in boundaries):
+            continue  # no threshold, or another boundary of the same quantity is crossed first
+        across = edge + (1e-9 if values[key] <= edge else -1e-9)
+        if label({**values, key: across}) != now:
+            found.append((abs(values[key] - edge) / abs(edge), name, values[key], edge))
+    if not found:
+        return {}
+    margin, name, value, edge = min(found)
+    return {"boundary": name, "value": round(float(value), 5), "threshold": round(float(edge), 5),
+            "margin": round(float(margin), 3)}

@@ -6,6 +6,8 @@ from typing import Any
 
 from sim.concepts.labels import LABELS, PASS_SHARE, glossary
 
+CLOSE_CALL = 0.25  # a mean reaction this near a label boundary (as a share of its threshold) is flagged
+
 
 def render(summary: dict[str, Any], scenario_description: str) -> str:
     s = summary
@@ -23,17 +25,24 @@ def render(summary: dict[str, Any], scenario_description: str) -> str:
         "",
         "## Who reacts, and how",
         "",
-        "| actor | reaction | share of runs | at impact | toward parties | posture |",
-        "|---|---|---|---|---|---|",
+        "| actor | reaction | share of runs | at impact | toward parties | posture | nearest boundary |",
+        "|---|---|---|---|---|---|---|",
     ]
     order = sorted(s["actors"].items(),
                    key=lambda kv: (not kv[1]["party"], LABELS.index(kv[1]["reaction"]), kv[0]))
     for code, a in order:
         share = a["reaction_share"][a["reaction"]]
         party = " (party)" if a["party"] else ""
+        call = a["closest_call"]
+        close = " **close call**" if call and call["margin"] < CLOSE_CALL else ""
+        far = "over 10 times its threshold" if call and call["margin"] > 10 else f"{call.get('margin', 0):.0%}"
+        where = f"{call['boundary']}, {far} away{close}" if call else "none within reach"
         lines.append(f"| {a['name']} ({code}){party} | **{a['reaction']}** | {share:.0%} | {a['valence']:+.3f} | "
-                     f"{a['alignment_toward_parties']:+.3f} | {a['posture_change']:+.3f} |")
-    lines += ["", "## Why", ""]
+                     f"{a['alignment_toward_parties']:+.3f} | {a['posture_change']:+.3f} | "
+                     f"{where} |")
+    lines += ["", f"*Nearest boundary: of the label rules whose crossing would change the actor's label, the one "
+              f"its mean reaction comes closest to, and how far it is, as a share of that rule's threshold. Under "
+              f"{CLOSE_CALL:.0%}, a small change of judgment could give another label.*", "", "## Why", ""]
     for code, a in order:
         lines.append(f"- **{code}**: {a['explanation']}")
     lines += ["", "![What the events did to each actor's interests](drivers.png)", "",

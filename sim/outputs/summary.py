@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from sim import __version__
+from sim.concepts.labels import closest_call
 from sim.measure.analysis import explain
 from sim.measure.expect import check
 from sim.measure.experiment import Result
@@ -40,6 +41,10 @@ def build(result: Result) -> dict[str, Any]:
             "interest_change": {k: round(float(v), 5) for k, v in zip(r.interests, r.d_interest[:, i].mean(0),
                                                                               strict=True)},
             "explanation": explain(r, i, names),
+            "closest_call": closest_call(
+                float(r.valence[:, i].sum(axis=1).mean()), float(r.d_posture[:, i].mean()),
+                float(r.toward_parties[:, i].mean()), float(r.toward_adversaries[:, i].mean()),
+                {k: float(r.thresholds[k][i]) for k in ("gain", "loss", "parties", "posture", "adversaries")}),
         }
     verdicts = check(s, r)
     return {
