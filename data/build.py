@@ -18,6 +18,7 @@ so.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import hashlib
 import io
@@ -125,6 +126,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@functools.cache
 def sources() -> dict:
     with (RAW / "SOURCES.yaml").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)["sources"]
@@ -504,8 +506,8 @@ TABLE_SOURCES = {
     "contiguity": ["cow_contiguity"], "rivalries": ["rivalries"], "states": ["sipri_milex", "cow_capitals"],
     "memberships": ["memberships"],
 }
-YEARS = {"rivalries": "last", "countries": "year", "trade": "year", "trade_totals": "year", "alliances": "year",
-         "arms_imports": "last"}
+YEARS = {"countries": "year", "trade": "year", "trade_totals": "year", "alliances": "year", "arms_imports": "last",
+         "rivalries": "last", "contiguity": "last"}
 
 
 def write_manifest(out: Path, tables: dict[str, pd.DataFrame]) -> None:

@@ -3,6 +3,7 @@ year, and `run_sim.py new` writes scenarios that validate, or says clearly why i
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import subprocess
@@ -246,7 +247,7 @@ def test_build_reproduces_the_shipped_tables(capsys: pytest.CaptureFixture[str])
 
 
 def test_build_refuses_a_changed_raw_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = build.sources()
+    real = copy.deepcopy(build.sources())  # sources() is cached: change a copy
     real["atop"]["files"][0]["sha256"] = "0" * 64
     monkeypatch.setattr(build, "sources", lambda: real)
     with pytest.raises(build.BuildError, match=r"atop_alliance.rda: SHA-256 .* is not the recorded 000000"):

@@ -31,7 +31,6 @@ from sim.data.facts import (
     arms_window,
     check_year,
     pair_facts,
-    tables_end,
     trade_shares,
     trade_year,
     treaty_year,
@@ -97,8 +96,7 @@ def compose(req: Request, tables: Tables | None = None) -> Composed:
         if used != req.year:
             warnings.append(f"{what} are from {used}, the latest year the source covers")
     for what, table in (("rivalries", "rivalries"), ("borders", "contiguity")):
-        end = tables.covered(table)[1] if table == "rivalries" else tables_end(tables)
-        if req.year > end:
+        if req.year > (end := tables.covered(table)[1]):
             warnings.append(f"{what} are those of {end}, the latest year the source covers")
     first, last = arms_window(tables, req.year)
     if last != req.year:

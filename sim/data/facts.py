@@ -164,24 +164,23 @@ def treaties(tables: Tables, a: str, b: str, year: int) -> tuple[int, int]:
     return defense, other
 
 
+def _in_force(first: int, last: int, year: int, end: int) -> bool:
+    """True in `year`; what still held when its source ends (`end`) is taken as holding since."""
+    return first <= year and (year <= last or last >= end)
+
+
 def contiguity(tables: Tables, a: str, b: str, year: int) -> int:
     found = tables.contiguity.get(pair(a, b))
     if found is None:
         return 0
     kind, first, last = found
-    # COW's table ends in 2016; a border that existed then still does.
-    return kind if first <= year and (year <= last or last >= tables_end(tables)) else 0
-
-
-def tables_end(tables: Tables) -> int:
-    return max(last for _, _, last in tables.contiguity.values())
+    return kind if _in_force(first, last, year, tables.covered("contiguity")[1]) else 0
 
 
 def rivalry(tables: Tables, a: str, b: str, year: int) -> bool:
-    """A strategic rivalry that year; one still going when the source ends (its last year) is taken as going on."""
+    """A strategic rivalry that year."""
     found = tables.rivalries.get(pair(a, b))
-    end = tables.covered("rivalries")[1]
-    return found is not None and found[0] <= year and (year <= found[1] or found[1] >= end)
+    return found is not None and _in_force(*found, year, tables.covered("rivalries")[1])
 
 
 def pair_facts(tables: Tables, a: ActorFacts, b: ActorFacts, year: int) -> PairFacts:

@@ -66,10 +66,6 @@ class Tables:
         return any(a in (ms := self.groups[g]) and b in ms and ms[a].during(year) and ms[b].during(year)
                    for g in self.defence_groups)
 
-    def years(self, column: str) -> tuple[int, int]:
-        found = [y for (_, y), row in self.facts.items() if row.get(column) is not None]
-        return min(found), max(found)
-
     def covered(self, table: str) -> tuple[int, int]:
         lo, hi = self.manifest[table]["years"]
         return int(lo), int(hi)
