@@ -14,8 +14,8 @@ from test_kernel import assert_gradients_match_finite_differences, jiggled
 
 from sim.cli import main, schema_document
 from sim.concepts import effects, interests
-from sim.concepts.effects import Change, Compiled
-from sim.concepts.fields import Code, Signed
+from sim.concepts.effects import ActorChange, Compiled
+from sim.concepts.fields import Signed
 from sim.concepts.interests import Interest, Terms
 from sim.model import kernel
 from sim.model.engine import simulate
@@ -91,18 +91,11 @@ def test_a_scenario_may_use_fewer_interests(tmp_path: Path) -> None:
     assert run.interests.shape[-1] == 2 and np.isfinite(run.interests).all()
 
 
-class PostureChange(Change):
+class PostureChange(ActorChange):
     """A toy kind: a party's military effort jumps (a mobilisation)."""
 
     kind = "posture"
-    actor: Code
     delta: Signed
-
-    def actors(self) -> list[str]:
-        return [self.actor]
-
-    def compile(self, idx: dict[str, int]) -> Compiled:
-        return Compiled(self.kind, idx[self.actor], -1, np.array([self.delta]))
 
     @staticmethod
     def apply(state: kernel.State, effect: Compiled) -> None:

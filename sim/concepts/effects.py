@@ -105,17 +105,24 @@ class AlignmentChange(Change):
             state.anchor[:, a, b] = np.clip(state.anchor[:, a, b] + effect.amount, -1.0, 1.0)
 
 
-@register
-class CapabilityChange(Change):
-    kind = "capability"
+class ActorChange(Change):
+    """Changes one actor by an amount, held in the field named by `amount`."""
+
+    amount: ClassVar[str] = "delta"
     actor: Code
-    factor: Annotated[float, Field(gt=0.0, le=10.0)] = Field(description="multiplies military capability")
 
     def actors(self) -> list[str]:
         return [self.actor]
 
     def compile(self, idx: dict[str, int]) -> Compiled:
-        return Compiled(self.kind, idx[self.actor], -1, np.array([self.factor]))
+        return Compiled(self.kind, idx[self.actor], -1, np.array([getattr(self, self.amount)]))
+
+
+@register
+class CapabilityChange(ActorChange):
+    kind = "capability"
+    amount = "factor"
+    factor: Annotated[float, Field(gt=0.0, le=10.0)] = Field(description="multiplies military capability")
 
     @staticmethod
     def apply(state: State, effect: Compiled) -> None:
@@ -123,16 +130,9 @@ class CapabilityChange(Change):
 
 
 @register
-class TechnologyChange(Change):
+class TechnologyChange(ActorChange):
     kind = "technology"
-    actor: Code
     delta: Signed
-
-    def actors(self) -> list[str]:
-        return [self.actor]
-
-    def compile(self, idx: dict[str, int]) -> Compiled:
-        return Compiled(self.kind, idx[self.actor], -1, np.array([self.delta]))
 
     @staticmethod
     def apply(state: State, effect: Compiled) -> None:
