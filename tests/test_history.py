@@ -14,7 +14,8 @@ from sim.scenario import load_scenario, load_weights
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = ROOT / "history"
 EPISODES = sorted((HISTORY / "episodes").glob("*.yaml"))
-MENU = {0.2, 0.1, 0.05}  # history/README.md: the only effect sizes an episode may use
+# history/README.md: the only sizes an episode may give each kind of effect
+MENU = {"alignment": {0.2, 0.1, 0.05}, "trade_share": {0.05}, "arms_share": {0.1}, "standing": {0.5}}
 
 
 def test_there_is_a_bench() -> None:
@@ -33,8 +34,10 @@ def test_episode_keeps_the_rules(path: Path) -> None:
     assert len(scenario.events) == 1 and scenario.events[0].at == 6
     for effect in scenario.events[0].effects:
         delta = getattr(effect, "delta", None)
-        assert delta is None or abs(delta) in MENU, f"effect size {delta} is not on the menu"
+        assert delta is None or abs(delta) in MENU[effect.kind], f"{effect.kind} {delta} is not on the menu"
         assert getattr(effect, "factor", 1.1) == 1.1, "a capability factor other than the menu's 1.1"
+        if effect.kind == "standing":
+            assert delta < 0, "the menu lowers standing (a breach of a norm); it never raises it"
     assert scenario.expectations
     for e in scenario.expectations:
         assert re.match(r"https?://", e.source), f"{e.expect}: source is not a URL"

@@ -139,6 +139,19 @@ class TechnologyChange(ActorChange):
         state.technology[:, effect.i] = np.clip(state.technology[:, effect.i] + effect.amount, 0.0, 2.0)
 
 
+@register
+class StandingChange(ActorChange):
+    """A breach of a norm most states share (a nuclear test, an annexation): the actor becomes that much less
+    like every other state, so the values interest of each pulls it away from the actor."""
+
+    kind = "standing"
+    delta: Signed
+
+    @staticmethod
+    def apply(state: State, effect: Compiled) -> None:
+        state.standing[:, effect.i] = np.clip(state.standing[:, effect.i] + effect.amount, -1.0, 1.0)
+
+
 class ShareChange(Change):
     """Moves a share of `of`'s flow to (or from) `to`; other partners' shares shrink (grow) in proportion."""
 

@@ -42,7 +42,9 @@ class Setting:
 
 def setting(s: State, p: Params) -> Setting:
     return Setting(
-        similar=1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :]),
+        # a state whose standing fell is that much less like every other (and they are less like it)
+        similar=np.clip(1.0 - 2.0 * np.abs(p.regime[:, :, None] - p.regime[:, None, :])
+                        + s.standing[:, :, None] + s.standing[:, None, :], -1.0, 1.0),
         tech_gap=np.maximum(s.technology[:, None, :] - s.technology[:, :, None], 0.0),
         proximity_t=np.ascontiguousarray(np.broadcast_to(np.swapaxes(p.proximity, 1, 2), s.alignment.shape)),
     )

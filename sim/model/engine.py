@@ -77,9 +77,8 @@ def simulate(
     block = max(1, UNIFORMS_PER_BLOCK // (b * n * (n + 1)))
     for t in range(steps):
         for event in (e for e in events if e.at == t):
-            before = kernel.interests(state, p, terms or kernel.terms(state, p, derived.setting))
-            derived, terms = kernel.strike(state, p, cal, event)
-            out.valence += kernel.interests(state, p, terms) - before
+            derived, terms, impact = kernel.strike(state, p, cal, event, terms)
+            out.valence += impact
         if t % block == 0:  # one draw per run per block of steps, not per step: the same stream, fewer calls
             uniforms = np.empty((b, min(block, steps - t), n, n + 1))
             for g, run in zip(gens, uniforms, strict=True):

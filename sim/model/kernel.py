@@ -32,6 +32,7 @@ CURVATURE_ELEMENTS = 2**20  # calibration perturbs copies of the state a group a
 ALIGNMENT_RANGE = (-1.0, 1.0)
 POSTURE_RANGE = (0.1, 5.0)
 LOGIT_CLIP = 50.0  # exp() of a larger exponent overflows nothing but decides nothing either
+RESENTED = ("security", "economy")  # the losses that make a grievance (see `resent`)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class State:
     technology: np.ndarray
     arms: np.ndarray  # share of i's arms imports from j
     trade: np.ndarray  # share of i's trade with j
+    standing: np.ndarray  # (B,N) i's standing among states, 0 at the start; a breach of a shared norm lowers it
 
     def copy(self) -> State:
         return map_arrays(self, np.copy)
@@ -102,6 +104,7 @@ def initial_state(p: Params) -> State:
         technology=np.broadcast_to(p.tech0, (b, p.n)).copy(),
         arms=np.broadcast_to(p.arms0, (b, p.n, p.n)).copy(),
         trade=np.broadcast_to(p.trade0, (b, p.n, p.n)).copy(),
+        standing=np.zeros((b, p.n)),
     )
 
 
@@ -124,11 +127,33 @@ def derive(s: State, p: Params, cal: Calibration, t: Terms | None = None) -> Der
     )
 
 
-def strike(s: State, p: Params, cal: Calibration, event: Event) -> tuple[Derived, Terms]:
-    """Apply `event` to `s`, and rebuild what it changes: the state's terms and its derived arrays."""
+def strike(s: State, p: Params, cal: Calibration, event: Event,
+           t: Terms | None = None) -> tuple[Derived, Terms, np.ndarray]:
+    """Apply `event` to `s`, and rebuild what it changes: the state's terms and its derived arrays. Also returns
+    the event's impact: each interest's immediate change (B,N,K), before anyone has reacted. `t`, the terms of
+    `s` before the event, if the caller has them."""
+    before = interests(s, p, terms(s, p, setting(s, p)) if t is None else t)
     apply_event(s, event)
     t = terms(s, p, setting(s, p))
-    return derive(s, p, cal, t), t
+    impact = interests(s, p, t) - before
+    resent(s, p, cal, event, impact)
+    return derive(s, p, cal, t), t, impact
+
+
+def resent(s: State, p: Params, cal: Calibration, event: Event, impact: np.ndarray) -> None:
+    """Grievance: a state the event harmed holds it against those who acted. Harm is the loss of security and
+    economy at impact, in stake units; a lost share of influence is competed for, not resented. Its commitment
+    (anchor) toward each initiator falls by `grievance` x harm x (1 - friendship)^`forgiveness`, so it drifts away
+    over the following months; a close friend's act is forgiven (docs/model.md, "Grievance")."""
+    initiators = [j for j in event.parties if j not in event.targets]
+    resented = np.array([x.name in RESENTED for x in p.interests], dtype=float)
+    harm = np.maximum(-(impact * (p.weights / cal.stakes) * resented).sum(axis=2), 0.0)  # (B,N)
+    for j in initiators:
+        others = np.arange(p.n) != j
+        friend = np.maximum(s.anchor[:, others, j], 0.0)
+        forgiven = (1.0 - friend) ** p.forgiveness[:, None]
+        s.anchor[:, others, j] = np.clip(s.anchor[:, others, j] - p.grievance[:, None] * harm[:, others] * forgiven,
+                                         *ALIGNMENT_RANGE)
 
 
 def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

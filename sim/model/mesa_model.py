@@ -81,7 +81,7 @@ class ReactionModel(mesa.Model):
     def step(self) -> None:
         t = self.steps - 1  # Mesa counts steps from 1; the scenario's timeline from 0
         for event in (e for e in self.events if e.at == t):
-            self.derived, _ = kernel.strike(self.state, self.params, self.calibration, event)
+            self.derived, _, _ = kernel.strike(self.state, self.params, self.calibration, event)
         n = self.params.n
         u = self.rng.random((n, n + 1))[None]
         # computed afresh from the state each step, so alignment, posture or capability changed by hand between

@@ -53,6 +53,8 @@ class Params:
     reciprocity: np.ndarray
     closure: np.ndarray
     loss_aversion: np.ndarray
+    grievance: np.ndarray
+    forgiveness: np.ndarray
     power_exponent: np.ndarray
     backing: np.ndarray
     influence_floor: np.ndarray
@@ -166,6 +168,8 @@ def compile_scenario(s: Scenario) -> Params:
         reciprocity=one(m.reciprocity),
         closure=one(m.closure),
         loss_aversion=one(m.loss_aversion),
+        grievance=one(m.grievance),
+        forgiveness=one(m.forgiveness),
         power_exponent=one(m.power_exponent),
         backing=one(m.alliance_backing),
         influence_floor=one(m.influence_floor),

@@ -149,7 +149,7 @@ class LabelRules(Strict):
         default=0.005, ge=0.0, le=1.0, description="valence above this is a gain (stake units)"
     )
     loss_threshold: float = Field(
-        default=0.025, ge=0.0, le=1.0, description="valence below minus this is a loss: small losses are absorbed"
+        default=0.04, ge=0.0, le=1.0, description="valence below minus this is a loss: small losses are absorbed"
     )
 
     def months(self, steps: int) -> int:
@@ -162,17 +162,21 @@ class ModelSettings(Strict):
     rationality: float = Field(default=20000.0, gt=0.0, le=1e6, description="logit precision of choices")
     alignment_step: float = Field(default=0.005, gt=0.0, le=0.5)
     posture_step: float = Field(default=0.005, gt=0.0, le=0.5)
-    inertia: float = Field(default=1.0, ge=0.0, le=1000.0, description="pull of alignment back to its anchor")
+    inertia: float = Field(default=2.0, ge=0.0, le=1000.0, description="pull of alignment back to its anchor")
     posture_inertia: float = Field(default=3.0, ge=0.0, le=1000.0,
                                    description="pull of posture back to its observed level: defence budgets are sticky")
     reciprocity: float = Field(default=0.5, ge=0.0, le=100.0, description="cost of a one-sided relationship")
     closure: float = Field(default=0.5, ge=0.0, le=100.0, description="value of ties among one's partners")
     loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
                                  description="how much harder weakening a friendship is pulled back")
+    grievance: float = Field(default=1.0, ge=0.0, le=100.0,
+                             description="how far harm at impact moves a state's commitment away from those who acted")
+    forgiveness: float = Field(default=4.0, ge=0.0, le=100.0,
+                               description="how much less a friend's act is resented: (1 - friendship) ** this")
     alliance_backing: Unit = Field(default=0.5, description="share of a partner's power that backs you")
     power_exponent: float = Field(default=1.0, gt=0.0, le=1.0,
                                   description="military power = spending share ** this (diminishing returns)")
-    influence_floor: float = Field(default=0.05, gt=0.0, le=1.0,
+    influence_floor: float = Field(default=0.1, gt=0.0, le=1.0,
                                    description="how concave influence is: smaller, and losing share hurts more")
     technology_spillover: Unit = Field(default=0.5)
     posture_cost: float = Field(default=1.0, ge=0.0, le=100.0)
