@@ -310,3 +310,18 @@ def test_a_state_without_an_army_has_a_budget_of_zero_and_runs() -> None:
         warnings.simplefilter("error")
         reactions = simulate(validate_dict(data)).reactions
     assert np.isfinite(reactions.valence).all() and np.isfinite(reactions.d_alignment).all()
+
+
+def test_seed_alignments_that_depart_from_the_data_cite_their_own_source() -> None:
+    """Issue 10: every figure in the seed matches the data layer or carries its own source. An alignment more
+    than 0.25 from the data rule may not cite `unga` (whose entry says it agrees within 0.25); its own source
+    must be in the seed's `sources:` with a URL."""
+    compare = module(ROOT / "data" / "compare_seed.py")
+    seed = yaml.safe_load((ROOT / "scenarios" / "us_india_defense_framework_2025.yaml").read_text())
+    source = {"-".join(r["between"]): r["source"] for r in seed["relations"]}
+    departing = [pair for pair, mine, data in compare.rows()["alignment"] if abs(mine - data) > 0.25]
+    assert departing, "the seed departs from the data somewhere; a test of nothing proves nothing"
+    for pair in departing:
+        key = source[pair]
+        assert key != "unga", f"{pair} departs from the data rule by more than 0.25 but cites unga"
+        assert "https://" in seed["sources"][key] or "http://" in seed["sources"][key], f"{pair}: {key} has no URL"
