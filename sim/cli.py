@@ -174,9 +174,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         if problem := writable_folder(Path(args.chart).resolve().parent):
             raise OutputError(f"--chart {args.chart}: {problem}")
+    from sim.scenario.loader import is_weights_book
+
     scores = []
     say = (lambda *a: None) if args.json else print
     for path in args.scenarios:
+        if is_weights_book(path):
+            print(f"{path}: a weights book (for `new --weights-from`), not a scenario: skipped", file=sys.stderr)
+            continue
         scenario = _load(path, args)
         if not scenario.expectations:
             say(f"{path}: no expectations to check")

@@ -85,6 +85,15 @@ def test_check_scores_several_files_as_json(tmp_path: Path, capsys: pytest.Captu
     assert "is a file, not a folder" in capsys.readouterr().err
 
 
+def test_check_passes_a_weights_book_by(capsys: pytest.CaptureFixture[str]) -> None:
+    """`check history/*.yaml` takes in the weights book beside the episodes: it is said so, and passed by."""
+    book, episode = str(ROOT / "history" / "weights.yaml"), str(ROOT / "history" / "2017_china_djibouti_base.yaml")
+    main(["check", book, episode, "-r", "4", "--json"])
+    captured = capsys.readouterr()
+    assert [f["file"] for f in json.loads(captured.out)["files"]] == [episode]
+    assert "a weights book" in captured.err and "skipped" in captured.err
+
+
 def test_schema_is_json_schema_with_every_section(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     doc = json.loads(capsys.readouterr().out)

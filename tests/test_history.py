@@ -13,7 +13,7 @@ from sim.scenario import load_scenario, load_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = ROOT / "history"
-EPISODES = sorted((HISTORY / "episodes").glob("*.yaml"))
+EPISODES = sorted(p for p in HISTORY.glob("*.yaml") if p.name != "weights.yaml")
 # history/README.md: the only sizes an episode may give each kind of effect
 MENU = {"alignment": {0.2, 0.1, 0.05}, "trade_share": {0.05}, "arms_share": {0.1}, "standing": {0.5}}
 
