@@ -3,6 +3,7 @@ weights book's judgment, every expectation sourced, and the three outside-check 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -55,3 +56,14 @@ def test_the_weights_book_is_valid() -> None:
     assert len(book.weights) >= 18
     doc = yaml.safe_load((HISTORY / "weights.yaml").read_text())
     assert set(doc["weights"]) == set(book.weights)
+
+
+def test_every_episode_is_on_one_side_of_the_split() -> None:
+    """history/score.py reports the episodes tuned on and those held back; each episode is on exactly one side."""
+    spec = importlib.util.spec_from_file_location("score", HISTORY / "score.py")
+    assert spec and spec.loader
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    sides = list(score.TUNED_ON) + list(score.HELD_BACK)
+    assert sorted(sides) == sorted(p.stem for p in EPISODES)
+    assert len(set(sides)) == len(sides)

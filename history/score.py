@@ -1,0 +1,65 @@
+"""The bench's score, split as history/README.md splits it: the episodes tuned on, those held back, and the seed.
+
+    uv run history/score.py            # a line per set, and the total
+    uv run history/score.py --json     # the same as one JSON object
+
+The split was fixed before any model change was tried on the bench; an episode written later is put on one side
+when it is written, before it is scored. A test checks that every episode is on exactly one side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from sim.cli import main  # noqa: E402
+
+TUNED_ON = (
+    "1997_nato_first_enlargement", "1997_us_japan_defense_guidelines", "1998_india_nuclear_tests",
+    "2001_shanghai_cooperation_organisation_founding", "2017_china_djibouti_base", "2018_us_tariffs_china",
+    "2020_abraham_accords_uae_israel",
+)
+HELD_BACK = (
+    "2009_us_colombia_bases_agreement", "2014_russia_crimea_annexation", "2015_iran_nuclear_deal_jcpoa",
+    "2017_turkey_s400_purchase", "2022_china_solomon_islands_security_pact",
+)
+SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
+
+
+def score() -> dict[str, dict[str, int]]:
+    """Passed and total per set, from one `check --json` over every file."""
+    files = [SEED] + [HERE / f"{name}.yaml" for name in TUNED_ON + HELD_BACK]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["check", *map(str, files), "--json"])
+    per = {Path(f["file"]).stem: (f["passed"], f["total"]) for f in json.loads(out.getvalue())["files"]}
+    sets = {"tuned on": TUNED_ON, "held back": HELD_BACK, "seed": (SEED.stem,)}
+    result = {name: {"passed": sum(per[e][0] for e in eps), "total": sum(per[e][1] for e in eps)}
+              for name, eps in sets.items()}
+    result["bench"] = {k: result["tuned on"][k] + result["held back"][k] for k in ("passed", "total")}
+    return result
+
+
+def run(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="one JSON object")
+    args = parser.parse_args(argv)
+    result = score()
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for name, s in result.items():
+            print(f"{name:<10} {s['passed']:>3} of {s['total']:<3} ({s['passed'] / max(s['total'], 1):.0%})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())
