@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,16 @@ def test_steady_interests_do_not_move_with_the_choices(params: Params) -> None:
         ga0, _ = interest.gradient(start, params, terms(start, params, setting(start, params)))
         ga1, _ = interest.gradient(moved, params, terms(moved, params, setting(moved, params)))
         assert not np.array_equal(ga0, ga1), interest.name
+
+
+def test_a_cut_in_posture_is_resisted_harder_than_a_rise(params: Params) -> None:
+    """Loss aversion holds for defence effort too: budgets fall slower than they rise (docs/model.md)."""
+    cal = kernel.calibrate(params)
+    neutral = replace(params, loss_aversion=np.ones_like(params.loss_aversion))
+    for step, extra in ((+0.01, 0.0), (-0.01, params.loss_aversion[0] - 1.0)):
+        state = kernel.initial_state(params)
+        state.posture = params.posture0 + step
+        d = kernel.derive(state, params, cal)
+        _, g = kernel.pressures(state, params, cal, d)
+        _, g1 = kernel.pressures(state, neutral, cal, d)
+        np.testing.assert_allclose(g - g1, -extra * cal.pull_p * step, atol=1e-12)

@@ -295,7 +295,9 @@ def pressures(s: State, p: Params, cal: Calibration, d: Derived,
     # loss aversion: weakening an existing friendship is pulled back harder than strengthening it
     drift = s.alignment - s.anchor
     ga -= np.where(drift < 0.0, d.pull_losing, cal.pull) * drift
-    gp = gp - cal.gradp0 - cal.pull_p * (s.posture - p.posture0)
+    # and cutting one's defence effort below its observed level is a loss too: budgets fall slower than they rise
+    cut = s.posture - p.posture0
+    gp = gp - cal.gradp0 - cal.pull_p * np.where(cut < 0.0, p.loss_aversion[:, None], 1.0) * cut
     return ga, gp
 
 
