@@ -5,4 +5,4 @@ The package is laid out as the data flows, each stage importing only from the st
 `sweep` and `cli` on top. Importing it changes nothing in the process; `sim.tuning` is for entry points.
 """
 
-__version__ = "0.3.0"  # also in pyproject.toml; a change of numbers is a new version (resume checks it)
+__version__ = "0.4.0"  # also in pyproject.toml; a change of numbers is a new version (resume checks it)

@@ -31,6 +31,10 @@ class OutputError(Exception):
     """The output folder cannot be written: said before anything runs (exit 2)."""
 
 
+class UsageError(Exception):
+    """The command asks for something the files given cannot do: said before anything runs (exit 2)."""
+
+
 # Modules of the optional extras (pyproject.toml): a sweep without them installed is told which extra to add.
 EXTRAS = {"pandas": "sweep", "pyarrow": "sweep", "SALib": "sweep", "distributed": "cluster"}
 
@@ -174,13 +178,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         if problem := writable_folder(Path(args.chart).resolve().parent):
             raise OutputError(f"--chart {args.chart}: {problem}")
-    from sim.scenario.loader import is_weights_book
+    from sim.scenario.loader import is_weights_book, load_weights
 
+    books = [path for path in args.scenarios if is_weights_book(path)]
+    for path in books:  # `check history/*.yaml` takes in the weights book: said, checked, and passed by
+        load_weights(path)
+        print(f"{path}: a weights book (for `new --weights-from`), not a scenario: skipped", file=sys.stderr)
+    if len(books) == len(args.scenarios):
+        raise UsageError("no scenario to check among the files given (only weights books)")
     scores = []
     say = (lambda *a: None) if args.json else print
     for path in args.scenarios:
-        if is_weights_book(path):
-            print(f"{path}: a weights book (for `new --weights-from`), not a scenario: skipped", file=sys.stderr)
+        if path in books:
             continue
         scenario = _load(path, args)
         if not scenario.expectations:
@@ -218,9 +227,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from sim.scenario import ScenarioError, load_scenario
+    from sim.scenario.loader import is_weights_book, load_weights
 
     bad = 0
     for path in args.files:
+        if is_weights_book(path):  # `validate history/*.yaml` takes in the weights book too: check it as one
+            try:
+                book = load_weights(path)
+            except ScenarioError as err:
+                print(err, file=sys.stderr)
+                bad += 1
+                continue
+            print(f"{path}: ok, a weights book ({len(book.weights)} states)")
+            continue
         try:
             scenario = load_scenario(scenario_path(path), args.set)
         except ScenarioError as err:
@@ -529,6 +548,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_flag_names(err), file=sys.stderr)
         return 2
     except OutputError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except UsageError as err:
         print(err, file=sys.stderr)
         return 2
     except ModuleNotFoundError as err:

@@ -92,6 +92,10 @@ def test_check_passes_a_weights_book_by(capsys: pytest.CaptureFixture[str]) -> N
     captured = capsys.readouterr()
     assert [f["file"] for f in json.loads(captured.out)["files"]] == [episode]
     assert "a weights book" in captured.err and "skipped" in captured.err
+    assert main(["check", book]) == 2  # nothing to check is said, not passed off as success
+    assert "no scenario to check" in capsys.readouterr().err
+    assert main(["validate", book, episode]) == 0  # `validate history/*.yaml` checks the book as a book
+    assert "ok, a weights book" in capsys.readouterr().out
 
 
 def test_schema_is_json_schema_with_every_section(capsys: pytest.CaptureFixture[str]) -> None:

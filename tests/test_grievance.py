@@ -31,6 +31,8 @@ def struck(p: Params) -> tuple[kernel.State, kernel.State, np.ndarray, kernel.Ca
 
 
 def test_a_harmed_bystander_commits_less_to_the_initiators(params: Params) -> None:
+    params = replace(params, grievance=np.full_like(params.grievance, 0.07),
+                     forgiveness=np.full_like(params.forgiveness, 3.0))  # off the defaults, so a misused one shows
     before, after, impact, cal = struck(params)
     event = signing(params)
     pak, chn = params.codes.index("PAK"), params.codes.index("CHN")
@@ -40,7 +42,8 @@ def test_a_harmed_bystander_commits_less_to_the_initiators(params: Params) -> No
     for j in event.parties:
         friend = max(before.anchor[0, pak, j], 0.0)
         expected = before.anchor[0, pak, j] - params.grievance[0] * harm * (1 - friend) ** params.forgiveness[0]
-        assert after.anchor[0, pak, j] == pytest.approx(max(expected, -1.0))
+        assert expected > -1.0, "the clip must not hide the formula"
+        assert after.anchor[0, pak, j] == pytest.approx(expected)
     # only the ties toward those who acted move: Pakistan's commitment to China is untouched
     assert after.anchor[0, pak, chn] == before.anchor[0, pak, chn]
 
@@ -66,10 +69,23 @@ def test_a_lost_share_of_influence_is_competed_for_not_resented(params: Params) 
     np.testing.assert_array_equal(state.anchor, before)
 
 
-def test_a_close_friend_is_forgiven(params: Params) -> None:
-    state = kernel.initial_state(params)
+def test_a_friend_is_forgiven_in_proportion(params: Params) -> None:
+    cal = kernel.calibrate(params)
     usa, ind, jpn = (params.codes.index(c) for c in ("USA", "IND", "JPN"))
-    state.anchor[0, jpn, usa], state.anchor[0, jpn, ind] = 1.0, 0.0
-    kernel.resent(state, params, kernel.calibrate(params), signing(params), one_loss(params, "security", 0.01))
-    assert state.anchor[0, jpn, usa] == 1.0  # an ally's act costs nothing
-    assert state.anchor[0, jpn, ind] < 0.0  # a stranger's does
+    drops = {}
+    for f in (1.0, 4.0):
+        p = replace(params, forgiveness=np.full_like(params.forgiveness, f))
+        state = kernel.initial_state(p)
+        state.anchor[0, jpn, usa], state.anchor[0, jpn, ind] = 0.5, 0.0
+        kernel.resent(state, p, cal, signing(p), one_loss(p, "security", 0.01))
+        drops[f] = (0.5 - state.anchor[0, jpn, usa], -state.anchor[0, jpn, ind])
+    for f, (friend, stranger) in drops.items():
+        assert stranger > 0.0 and friend == pytest.approx(stranger * 0.5**f)  # (1 - 0.5)^f of a stranger's
+
+
+def test_those_who_acted_together_do_not_resent_each_other(params: Params) -> None:
+    state = kernel.initial_state(params)
+    before = state.anchor.copy()
+    usa, ind = (params.codes.index(c) for c in ("USA", "IND"))
+    kernel.resent(state, params, kernel.calibrate(params), signing(params), one_loss(params, "security", 1.0))
+    assert state.anchor[0, usa, ind] == before[0, usa, ind] and state.anchor[0, ind, usa] == before[0, ind, usa]

@@ -6,12 +6,28 @@ import numpy as np
 
 from sim.model.engine import simulate
 from sim.model.mesa_model import ReactionModel
-from sim.model.params import compile_scenario
+from sim.model.params import Params, compile_scenario
 from sim.scenario.schema import Scenario
 
 
 def test_mesa_model_equals_batch_engine(seed_scenario: Scenario) -> None:
     params = compile_scenario(seed_scenario)
+    assert_drivers_agree(params)
+
+
+def test_drivers_agree_on_a_breach_of_a_norm_aimed_at_a_state() -> None:
+    """Standing, a target and grievance, all in one history episode: both drivers still agree to the last bit."""
+    from pathlib import Path
+
+    from sim.scenario import load_scenario
+
+    episode = Path(__file__).resolve().parent.parent / "history" / "2014_russia_crimea_annexation.yaml"
+    params = compile_scenario(load_scenario(episode))
+    assert {e.kind for e in params.events[0].effects} >= {"standing", "alignment"} and params.events[0].targets
+    assert_drivers_agree(params)
+
+
+def assert_drivers_agree(params: Params) -> None:
     for with_events in (True, False):
         model = ReactionModel(params, (7, 0, 3, 0), with_events)
         while model.running:

@@ -144,12 +144,14 @@ def resent(s: State, p: Params, cal: Calibration, event: Event, impact: np.ndarr
     """Grievance: a state the event harmed holds it against those who acted. Harm is the loss of security and
     economy at impact, in stake units; a lost share of influence is competed for, not resented. Its commitment
     (anchor) toward each initiator falls by `grievance` x harm x (1 - friendship)^`forgiveness`, so it drifts away
-    over the following months; a close friend's act is forgiven (docs/model.md, "Grievance")."""
+    over the following months; a close friend's act is forgiven, and fellow initiators resent nothing (docs/model.md,
+    "Grievance")."""
     initiators = [j for j in event.parties if j not in event.targets]
     resented = np.array([x.name in RESENTED for x in p.interests], dtype=float)
     harm = np.maximum(-(impact * (p.weights / cal.stakes) * resented).sum(axis=2), 0.0)  # (B,N)
+    others = np.ones(p.n, dtype=bool)
+    others[initiators] = False  # those who acted together do not resent each other for it
     for j in initiators:
-        others = np.arange(p.n) != j
         friend = np.maximum(s.anchor[:, others, j], 0.0)
         forgiven = (1.0 - friend) ** p.forgiveness[:, None]
         s.anchor[:, others, j] = np.clip(s.anchor[:, others, j] - p.grievance[:, None] * harm[:, others] * forgiven,

@@ -13,7 +13,6 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -252,8 +251,8 @@ def is_weights_book(path: str | Path) -> bool:
     """Whether a file is a weights book rather than a scenario, so that `check history/*.yaml` can pass it by. A
     file that does not parse is not a weights book: loading it as a scenario then says what is wrong, and where."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data, _ = read_yaml(Path(path))
+    except ScenarioError:
         return False
     return isinstance(data, dict) and "weights" in data and "actors" not in data
 

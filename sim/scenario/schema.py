@@ -168,7 +168,8 @@ class ModelSettings(Strict):
     reciprocity: float = Field(default=0.5, ge=0.0, le=100.0, description="cost of a one-sided relationship")
     closure: float = Field(default=0.5, ge=0.0, le=100.0, description="value of ties among one's partners")
     loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
-                                 description="how much harder weakening a friendship is pulled back")
+                                 description="how much harder weakening a friendship, or cutting posture, is "
+                                             "pulled back")
     grievance: float = Field(default=1.0, ge=0.0, le=100.0,
                              description="how far harm at impact moves a state's commitment away from those who acted")
     forgiveness: float = Field(default=4.0, ge=0.0, le=100.0,
