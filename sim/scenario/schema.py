@@ -165,14 +165,14 @@ class ModelSettings(Strict):
     inertia: float = Field(default=2.0, ge=0.0, le=1000.0, description="pull of alignment back to its anchor")
     posture_inertia: float = Field(default=3.0, ge=0.0, le=1000.0,
                                    description="pull of posture back to its observed level: defence budgets are sticky")
-    reciprocity: float = Field(default=0.5, ge=0.0, le=100.0, description="cost of a one-sided relationship")
+    reciprocity: float = Field(default=1.0, ge=0.0, le=100.0, description="cost of a one-sided relationship")
     closure: float = Field(default=0.5, ge=0.0, le=100.0, description="value of ties among one's partners")
     loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
                                  description="how much harder weakening a friendship, or cutting posture, is "
                                              "pulled back")
     grievance: float = Field(default=1.0, ge=0.0, le=100.0,
                              description="how far harm at impact moves a state's commitment away from those who acted")
-    forgiveness: float = Field(default=4.0, ge=0.0, le=100.0,
+    forgiveness: float = Field(default=5.0, ge=0.0, le=100.0,
                                description="how much less a friend's act is resented: (1 - friendship) ** this")
     alliance_backing: Unit = Field(default=0.5, description="share of a partner's power that backs you")
     power_exponent: float = Field(default=1.0, gt=0.0, le=1.0,
