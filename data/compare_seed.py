@@ -1,6 +1,7 @@
 """Where the hand-written seed scenario departs from what `run_sim.py new --year 2024` writes for the same actors.
 
-    uv run data/compare_seed.py         # markdown tables, as in docs/data.md
+    uv run data/compare_seed.py                       # markdown tables, as in docs/data.md
+    uv run data/compare_seed.py --scenario seed.yaml  # the seed written from data, to `run_sim.py check`
 
 Every quantity of the seed that `new` also writes is compared: capabilities, the alignment and proximity of each
 pair the seed lists, arms-import and trade shares. A summary line per quantity (mean absolute difference, and the
@@ -44,11 +45,33 @@ def rows() -> dict[str, list[tuple[str, float, float]]]:
     return out
 
 
+def from_data() -> str:
+    """The seed as `new --year 2024` writes it, with the seed's judgment added: interest weights, groups, postures,
+    events, expectations and settings. `run_sim.py check` on it asks whether the model still reproduces the seed's
+    expectations from data-made numbers (docs/data.md)."""
+    seed = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data = yaml.safe_load(compose(Request(YEAR, list(seed["actors"]), name=f"{seed['name']}_from_data")).text)
+    for code, actor in data["actors"].items():
+        mine = seed["actors"][code]
+        actor["interests"] = mine["interests"]
+        actor.update({k: mine[k] for k in ("groups", "posture") if k in mine})
+    data.update({k: seed[k] for k in ("events", "expectations", "run", "model", "interests") if k in seed})
+    data["sources"].update({k: v for k, v in seed["sources"].items() if k not in data["sources"]})
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
 def relative(label: str) -> bool:
     return label.startswith(("military", "GDP"))
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--scenario"] and len(sys.argv) == 3:
+        Path(sys.argv[2]).write_text(from_data(), encoding="utf-8")
+        print(f"written: {sys.argv[2]}")
+        return 0
+    if sys.argv[1:]:
+        print(__doc__, file=sys.stderr)
+        return 2
     table = rows()
     print(f"| quantity | compared | mean abs. difference | largest departures (seed -> data, {YEAR}) |")
     print("|---|---|---|---|")

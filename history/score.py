@@ -1,4 +1,5 @@
-"""The bench's score, split as history/README.md splits it: the episodes tuned on, those held back, and the seed.
+"""The bench's score, split as history/README.md splits it: the episodes tuned on, those held back, the seed, and
+the seed written from data (docs/data.md, "The seed against the data").
 
     uv run history/score.py            # a line per set, and the total
     uv run history/score.py --json     # the same as one JSON object
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,14 +37,27 @@ HELD_BACK = (
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
 
 
+def from_data(folder: Path) -> Path:
+    """The seed written from data, as data/compare_seed.py writes it."""
+    spec = importlib.util.spec_from_file_location("compare_seed", ROOT / "data" / "compare_seed.py")
+    assert spec and spec.loader
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    path = folder / "seed_from_data.yaml"
+    path.write_text(compare.from_data(), encoding="utf-8")
+    return path
+
+
 def score() -> dict[str, dict[str, int]]:
     """Passed and total per set, from one `check --json` over every file."""
-    files = [SEED] + [HERE / f"{name}.yaml" for name in TUNED_ON + HELD_BACK]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        main(["check", *map(str, files), "--json"])
+    with tempfile.TemporaryDirectory() as folder:
+        files = [SEED, from_data(Path(folder))] + [HERE / f"{name}.yaml" for name in TUNED_ON + HELD_BACK]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            main(["check", *map(str, files), "--json"])
     per = {Path(f["file"]).stem: (f["passed"], f["total"]) for f in json.loads(out.getvalue())["files"]}
-    sets = {"tuned on": TUNED_ON, "held back": HELD_BACK, "seed": (SEED.stem,)}
+    sets = {"tuned on": TUNED_ON, "held back": HELD_BACK, "seed": (SEED.stem,),
+            "seed from data": ("seed_from_data",)}
     result = {name: {"passed": sum(per[e][0] for e in eps), "total": sum(per[e][1] for e in eps)}
               for name, eps in sets.items()}
     result["bench"] = {k: result["tuned on"][k] + result["held back"][k] for k in ("passed", "total")}
@@ -57,7 +73,7 @@ def run(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
     else:
         for name, s in result.items():
-            print(f"{name:<10} {s['passed']:>3} of {s['total']:<3} ({s['passed'] / max(s['total'], 1):.0%})")
+            print(f"{name:<14} {s['passed']:>3} of {s['total']:<3} ({s['passed'] / max(s['total'], 1):.0%})")
     return 0
 
 
