@@ -12,6 +12,7 @@ import json
 import os
 import shlex
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
@@ -204,6 +205,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         say(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass")
         for v in verdicts:
             say(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO'}")
+            if args.why and not v.passed and (why := _why(v.expect, scenario, result)):
+                say(textwrap.indent(textwrap.fill(why, 100), "      "))
         passed = sum(v.passed for v in verdicts)
         say(f"  {passed} of {len(verdicts)} hold")
         scores.append({"file": path, "passed": passed, "total": len(verdicts)})
@@ -223,6 +226,18 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{s['file']:<{w}}  {s['passed']:>3} of {s['total']}")
         print(f"{'total':<{w}}  {passed:>3} of {total} ({passed / max(total, 1):.0%})")
     return 1 if passed < total else 0
+
+
+def _why(expect: str, scenario: Scenario, result: Result) -> str:
+    """The actor's reaction in words, for a missed statement about one actor (a group's has none)."""
+    from sim.measure.analysis import explain
+    from sim.scenario.statements import Change, Reaction, parse
+
+    statement = parse(expect)
+    if not isinstance(statement, Reaction | Change):
+        return ""
+    names = {c: a.name for c, a in scenario.actors.items()}
+    return explain(result.reactions, result.params.codes.index(statement.actor), names)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -473,6 +488,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help='print only {"files": [{"file", "passed", "total"}...], "passed": k, "total": n}')
     p.add_argument("--chart", metavar="FILE.png", help="draw the score per file and in total")
+    p.add_argument("--why", action="store_true", help="under each miss, why its actor did what it did")
     _scenario_arg(p)
     p.set_defaults(func=cmd_check)
 

@@ -68,6 +68,10 @@ def test_check_fails_when_an_expectation_fails(tmp_path: Path, capsys: pytest.Ca
     path.write_text(text)
     assert main(["check", str(path), "-q", "-r", "10"]) == 1
     assert "JPN opposes" in capsys.readouterr().out
+    assert main(["check", str(path), "-q", "-r", "10", "--why"]) == 1
+    out = capsys.readouterr().out
+    assert "Japan welcomes (100% of runs). At impact it gains" in out  # under the miss, and only there
+    assert "China counterbalances" not in out
 
 
 def test_check_scores_several_files_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
