@@ -3,11 +3,14 @@ if they are its friends (docs/model.md, "Grievance")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from sim.measure.analysis import explain
+from sim.measure.experiment import Result
 from sim.model import kernel
 from sim.model.params import Event, Params, compile_scenario
 from sim.scenario.schema import Scenario
@@ -89,3 +92,16 @@ def test_those_who_acted_together_do_not_resent_each_other(params: Params) -> No
     usa, ind = (params.codes.index(c) for c in ("USA", "IND"))
     kernel.resent(state, params, kernel.calibrate(params), signing(params), one_loss(params, "security", 1.0))
     assert state.anchor[0, usa, ind] == before[0, usa, ind] and state.anchor[0, ind, usa] == before[0, ind, usa]
+
+
+def test_the_explanation_says_whom_a_state_holds_the_events_against(seed_result: Result) -> None:
+    """China's grievance shows in words with its size; Russia's falls on the U.S., India being forgiven; Japan,
+    unharmed, holds nothing against anyone."""
+    r, names = seed_result.reactions, {c: a.name for c, a in seed_result.scenario.actors.items()}
+
+    def words(code: str) -> str:
+        return explain(r, r.codes.index(code), names)
+
+    assert re.search(r"It holds the events against United States \(commitment -0\.\d+\), India", words("CHN"))
+    assert "against United States" in words("RUS") and "India (commitment" not in words("RUS")
+    assert "holds the events against" not in words("JPN")

@@ -14,10 +14,12 @@ import numpy as np
 
 from sim.concepts.labels import LABELS, assign
 from sim.model.engine import Trajectory
+from sim.model.kernel import RESENTED
 from sim.model.params import Params
 from sim.scenario.schema import LabelRules
 
 FLOOR = 0.002  # smallest threshold on interests: a perfectly quiet model must not call rounding a reaction
+RESENTMENT_WORDS = 0.001  # a grievance smaller than a fifth of one move is not worth a sentence
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Reactions:
     labels: np.ndarray  # (R,N) of str
     thresholds: dict[str, np.ndarray] = field(default_factory=dict)
     targets: tuple[int, ...] = ()  # parties the others act against (not among `parties`)
+    resentment: np.ndarray | None = None  # (N,N) how far grievance lowered i's commitment to j (replicate mean)
 
     def share(self, actor: int) -> dict[str, float]:
         counts = Counter(self.labels[:, actor])
@@ -100,7 +103,20 @@ def measure(
     labels = assign(valence.sum(axis=2), d_post, to_parties, to_adversaries, thr)
     names = tuple(x.name for x in params.interests)
     return Reactions(params.codes, names, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
-                     labels, thr, targets)
+                     labels, thr, targets, _resentment(params, valence, parties))
+
+
+def _resentment(params: Params, valence: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
+    """How far grievance moved each state's commitment away from each initiator, as `kernel.resent` does it, from
+    the valence summed over the events (so, for several events, approximately): for the words of `explain`."""
+    resented = [k for k, x in enumerate(params.interests) if x.name in RESENTED]
+    harm = np.maximum(-valence[..., resented].sum(axis=2), 0.0).mean(axis=0)  # (N,)
+    friend = np.maximum(params.alignment0[0], 0.0)
+    shift = params.grievance[0] * harm[:, None] * (1.0 - friend) ** params.forgiveness[0]
+    out = np.zeros_like(shift)
+    bystanders = [i for i in range(params.n) if i not in parties]
+    out[np.ix_(bystanders, list(parties))] = shift[np.ix_(bystanders, list(parties))]
+    return out
 
 
 def _party_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
@@ -180,6 +196,12 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
         "loses" if total < -r.thresholds["loss"][actor] else "is mixed")
     parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs)."]
     parts.append(f"At impact it {feel} ({total:+.3f}: {', '.join(drivers) or 'no interest moved'}).")
+    if r.resentment is not None:
+        held = [j for j in np.argsort(-r.resentment[actor]) if r.resentment[actor, j] >= RESENTMENT_WORDS]
+        if held:
+            parts.append("It holds the events against " + ", ".join(
+                f"{names.get(r.codes[j], r.codes[j])} (commitment -{r.resentment[actor, j]:.3f})" for j in held)
+                + ".")
     dp = r.d_posture[:, actor]
     if abs(dp.mean()) > r.thresholds["posture"][actor]:
         up = float(np.mean(dp > r.thresholds["posture"][actor]))
