@@ -113,6 +113,7 @@ def _resentment(params: Params, valence: np.ndarray, parties: tuple[int, ...]) -
     harm = np.maximum(-valence[..., resented].sum(axis=2), 0.0).mean(axis=0)  # (N,)
     friend = np.maximum(params.alignment0[0], 0.0)
     shift = params.grievance[0] * harm[:, None] * (1.0 - friend) ** params.forgiveness[0]
+    shift = np.minimum(shift, params.alignment0[0] + 1.0)  # a commitment falls no lower than -1
     out = np.zeros_like(shift)
     bystanders = [i for i in range(params.n) if i not in parties]
     out[np.ix_(bystanders, list(parties))] = shift[np.ix_(bystanders, list(parties))]
