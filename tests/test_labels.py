@@ -50,7 +50,7 @@ def test_every_label_has_its_colour_meaning_and_a_rule_that_gives_it() -> None:
 
 def test_the_expectation_grammar_takes_its_labels_from_the_same_list() -> None:
     for label in LABELS:
-        assert parse(f"FRA {label}").label == label  # type: ignore[union-attr]
+        assert parse(f"FRA {label}").labels == (label,)  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="unknown reaction label 'bandwagons'; expected one of: welcomes"):
         parse("FRA bandwagons")
     assert parse("FRA hedges or indifferent").labels == ("hedges", "indifferent")  # type: ignore[union-attr]

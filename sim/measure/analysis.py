@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.concepts.labels import LABELS, assign
 from sim.model.engine import Trajectory
-from sim.model.kernel import RESENTED
+from sim.model.kernel import grievance, harm
 from sim.model.params import Params
 from sim.scenario.schema import LabelRules
 
@@ -44,6 +44,11 @@ class Reactions:
         counts = Counter(self.labels[:, actor])
         r = self.labels.shape[0]
         return {label: counts[label] / r for label in LABELS if counts[label]}
+
+    def share_of(self, actor: int, labels: tuple[str, ...]) -> float:
+        """The share of replicates in which the actor's label is any of `labels`."""
+        share = self.share(actor)
+        return sum(share.get(label, 0.0) for label in labels)
 
     def modal(self, actor: int) -> str:
         shares = self.share(actor)
@@ -109,11 +114,9 @@ def measure(
 def _resentment(params: Params, valence: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
     """How far grievance moved each state's commitment away from each initiator, as `kernel.resent` does it, from
     the valence summed over the events (so, for several events, approximately): for the words of `explain`."""
-    resented = [k for k, x in enumerate(params.interests) if x.name in RESENTED]
-    harm = np.maximum(-valence[..., resented].sum(axis=2), 0.0).mean(axis=0)  # (N,)
-    friend = np.maximum(params.alignment0[0], 0.0)
-    shift = params.grievance[0] * harm[:, None] * (1.0 - friend) ** params.forgiveness[0]
-    shift = np.minimum(shift, params.alignment0[0] + 1.0)  # a commitment falls no lower than -1
+    hurt = harm(params, valence).mean(axis=0)  # (N,): the shift is linear in it, so the mean shift
+    a0 = params.alignment0[0]
+    shift = np.minimum(grievance(params, hurt[:, None], a0), a0 + 1.0)  # a commitment falls no lower than -1
     out = np.zeros_like(shift)
     bystanders = [i for i in range(params.n) if i not in parties]
     out[np.ix_(bystanders, list(parties))] = shift[np.ix_(bystanders, list(parties))]

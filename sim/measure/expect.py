@@ -32,7 +32,7 @@ def check(scenario: Scenario, r: Reactions) -> list[Verdict]:
         st = parse(exp.expect)
         if isinstance(st, Reaction):
             i = idx[st.actor]
-            share = sum(r.share(i).get(label, 0.0) for label in st.labels)  # one of them, in enough runs
+            share = r.share_of(i, st.labels)  # one of them, in enough runs
             modal = r.modal(i)
             observed = f"{modal} ({r.share(i)[modal]:.0%})"
             out.append(Verdict(exp.expect, exp.source, observed, share, share >= PASS_SHARE))
@@ -69,7 +69,7 @@ def _holds(values: np.ndarray, thr: float, direction: str) -> np.ndarray:
 def _group(st: GroupShare, text: str, source: str, scenario: Scenario, r: Reactions,
            idx: dict[str, int]) -> Verdict:
     members = [c for c, a in scenario.actors.items() if st.group in a.groups]
-    hits = [c for c in members if sum(r.share(idx[c]).get(label, 0.0) for label in st.labels) >= PASS_SHARE]
+    hits = [c for c in members if r.share_of(idx[c], st.labels) >= PASS_SHARE]
     need = {"most": len(members) // 2 + 1, "all": len(members)}.get(st.quantifier, st.count or 0)
     observed = f"{len(hits)} of {len(members)} ({', '.join(hits) or 'none'})"
     return Verdict(text, source, observed, len(hits) / max(len(members), 1), len(hits) >= need)

@@ -147,15 +147,25 @@ def resent(s: State, p: Params, cal: Calibration, event: Event, impact: np.ndarr
     over the following months; a close friend's act is forgiven, and fellow initiators resent nothing (docs/model.md,
     "Grievance")."""
     initiators = [j for j in event.parties if j not in event.targets]
-    resented = np.array([x.name in RESENTED for x in p.interests], dtype=float)
-    harm = np.maximum(-(impact * (p.weights / cal.stakes) * resented).sum(axis=2), 0.0)  # (B,N)
+    hurt = harm(p, impact * (p.weights / cal.stakes))  # (B,N)
     others = np.ones(p.n, dtype=bool)
     others[initiators] = False  # those who acted together do not resent each other for it
     for j in initiators:
-        friend = np.maximum(s.anchor[:, others, j], 0.0)
-        forgiven = (1.0 - friend) ** p.forgiveness[:, None]
-        s.anchor[:, others, j] = np.clip(s.anchor[:, others, j] - p.grievance[:, None] * harm[:, others] * forgiven,
-                                         *ALIGNMENT_RANGE)
+        shift = grievance(p, hurt[:, others], s.anchor[:, others, j])
+        s.anchor[:, others, j] = np.clip(s.anchor[:, others, j] - shift, *ALIGNMENT_RANGE)
+
+
+def harm(p: Params, weighted: np.ndarray) -> np.ndarray:
+    """The loss that makes a grievance: security and economy lost at impact, from the impact in stake units,
+    weighted (...,N,K); >= 0, (...,N)."""
+    resented = np.array([x.name in RESENTED for x in p.interests], dtype=float)
+    return np.maximum(-(weighted * resented).sum(axis=-1), 0.0)
+
+
+def grievance(p: Params, hurt: np.ndarray, commitment: np.ndarray) -> np.ndarray:
+    """How far `hurt` lowers a commitment: grievance x hurt x (1 - friendship)^forgiveness, where friendship is the
+    friendly part of the commitment. Shapes (B,M): one batch member per row (`resent`, and `measure` with B = 1)."""
+    return p.grievance[:, None] * hurt * (1.0 - np.maximum(commitment, 0.0)) ** p.forgiveness[:, None]
 
 
 def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

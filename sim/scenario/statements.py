@@ -24,10 +24,6 @@ class Reaction:
     actor: str
     labels: tuple[str, ...]  # any of them: history is not always one label
 
-    @property
-    def label(self) -> str:
-        return self.labels[0]
-
 
 @dataclass(frozen=True)
 class Change:
