@@ -7,7 +7,9 @@ from sim import tuning
 # ruff: noqa: E402 (the imports below must come after this)
 tuning.tune()  # the tests run in the process the command line would set up
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +29,18 @@ def seed_scenario() -> Scenario:
 @pytest.fixture(scope="session")
 def seed_result(seed_scenario: Scenario) -> Result:
     return run(seed_scenario)
+
+
+@pytest.fixture(scope="session")
+def one_event(seed_scenario: Scenario) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The seed's world with one event of the test's own instead of its timeline, no expectations and 8 replicates:
+    a small scenario, as data, for a test to validate (or to see refused)."""
+
+    def make(event: dict[str, Any]) -> dict[str, Any]:
+        data = seed_scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data["run"]["replications"] = 8
+        data["expectations"] = []
+        data["events"] = [event]
+        return data
+
+    return make

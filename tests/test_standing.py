@@ -3,6 +3,9 @@ other, so the values interest of each pulls it away from the state (docs/model.m
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from sim.concepts.interests import setting
@@ -12,18 +15,17 @@ from sim.model.params import compile_scenario
 from sim.scenario import validate_dict
 from sim.scenario.schema import Scenario
 
-
-def breach(seed_scenario: Scenario, delta: float) -> Scenario:
-    data = seed_scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["run"]["replications"] = 8
-    data["expectations"] = []
-    data["events"] = [{"name": "test", "at": 6, "description": "a state breaks a shared norm", "parties": ["PAK"],
-                       "source": "a test", "effects": [{"standing": {"actor": "PAK", "delta": delta}}]}]
-    return validate_dict(data)
+OneEvent = Callable[[dict[str, Any]], dict[str, Any]]  # the `one_event` fixture (conftest.py)
 
 
-def test_a_breach_lowers_the_similarity_of_the_state_with_every_other(seed_scenario: Scenario) -> None:
-    p = compile_scenario(breach(seed_scenario, -0.5))
+def breach(one_event: OneEvent, delta: float) -> Scenario:
+    return validate_dict(one_event({"name": "test", "at": 6, "description": "a state breaks a shared norm",
+                                    "parties": ["PAK"], "source": "a test",
+                                    "effects": [{"standing": {"actor": "PAK", "delta": delta}}]}))
+
+
+def test_a_breach_lowers_the_similarity_of_the_state_with_every_other(one_event: OneEvent) -> None:
+    p = compile_scenario(breach(one_event, -0.5))
     state = kernel.initial_state(p)
     similar0 = setting(state, p).similar.copy()
     kernel.apply_event(state, p.events[0])
@@ -37,8 +39,8 @@ def test_a_breach_lowers_the_similarity_of_the_state_with_every_other(seed_scena
     np.testing.assert_array_equal(similar[0][rest], similar0[0][rest])  # nobody else's likeness moved
 
 
-def test_others_move_away_from_the_state_that_breached_the_norm(seed_scenario: Scenario) -> None:
-    r = run(breach(seed_scenario, -0.5)).reactions
+def test_others_move_away_from_the_state_that_breached_the_norm(one_event: OneEvent) -> None:
+    r = run(breach(one_event, -0.5)).reactions
     pak = r.codes.index("PAK")
     toward = np.delete(r.d_alignment[:, :, pak].mean(axis=0), pak)
     assert toward.mean() < -0.005
