@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import json
+import runpy
 import sys
 import tempfile
 from pathlib import Path
@@ -39,12 +39,8 @@ SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
 
 def from_data(folder: Path) -> Path:
     """The seed written from data, as data/compare_seed.py writes it."""
-    spec = importlib.util.spec_from_file_location("compare_seed", ROOT / "data" / "compare_seed.py")
-    assert spec and spec.loader
-    compare = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(compare)
     path = folder / "seed_from_data.yaml"
-    path.write_text(compare.from_data(), encoding="utf-8")
+    path.write_text(runpy.run_path(str(ROOT / "data" / "compare_seed.py"))["from_data"](), encoding="utf-8")
     return path
 
 
