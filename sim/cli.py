@@ -1,5 +1,5 @@
-"""The command line: run, check, validate, new, schema, list, explain, sweep. Exit codes: 0 fine, 1 an expectation
-failed, 2 bad input (a located message on stderr, never a traceback), 130 interrupted.
+"""The command line: run, check, validate, new, schema, list, explain, sweep, compare, report. Exit codes: 0 fine,
+1 an expectation failed, 2 bad input (a located message on stderr, never a traceback), 130 interrupted.
 
 This module imports only what parsing the command line needs: `main` first sets up the process (`sim.tuning`,
 before numpy loads), then each command imports its own stage of the pipeline.
@@ -133,7 +133,7 @@ def _unfilled(arg: str) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.outputs import report, summary
+    from sim.outputs import summary
     from sim.outputs.files import atomic_write
 
     scenario = _load(args.scenario, args)
@@ -148,14 +148,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         if new and out.is_dir() and not any(out.iterdir()):
             out.rmdir()
         raise
-    data = summary.build(result)
+    data = summary.build(result, command=" ".join([args.prog, shlex.join(args.argv)]))
     atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
     atomic_write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
-    if not args.no_charts:
+    if args.no_charts:
+        from sim.outputs import report
+
+        report.write_all(data, out, args.paper)
+    else:
         from sim.outputs import charts
 
-        charts.write_all(result, out)
-    atomic_write(out / "report.md", lambda p: p.write_text(report.render(data, scenario.description)))
+        with charts.Drawing(result, out) as drawing:  # the reports are written while the actors' charts draw
+            from sim.outputs import report
+
+            drawing.wait(report.FIGURES)
+            report.write_all(data, out, args.paper)
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -167,7 +174,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if data["expectations_total"]:
         print(f"expectations: {data['expectations_passed']} of {data['expectations_total']} hold "
               f"(details: {args.prog} check {args.scenario})")
-    print(f"written: {out}/ (report.md, summary.json, timeseries.csv{'' if args.no_charts else ', charts'})")
+    print(f"written: {out}/ (report.html, report.pdf, report.md, summary.json, timeseries.csv"
+          f"{'' if args.no_charts else ', charts'})")
     return 0
 
 
@@ -348,6 +356,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     from sim.scenario import load_scenario
     from sim.scenario.schema import Sweep
+    from sim.sweep.analysis import index_key
     from sim.sweep.design import parse_param
     from sim.sweep.run import plan, run_sweep
     from sim.sweep.store import StoreError
@@ -417,12 +426,48 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     for outcome, indices in list(summary["sensitivity"].items())[:3]:
         if "error" in indices:
             continue
-        key = "ST" if spec.design == "sobol" else "mu_star"
+        key = index_key(spec.design)
         ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
         print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:.2f}" for n, v in ranked[:3]) + f" ({key})")
     charts = "" if args.no_charts else ", charts"
-    print(f"written: {out}/ (report.md, runs/, sweep_summary.parquet/.csv, summary.json, manifest.json{charts})")
+    print(f"written: {out}/ (report.html, report.pdf, report.md, runs/, sweep_summary.parquet/.csv, summary.json, "
+          f"manifest.json{charts})")
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a saved run's or sweep's reports again from its files, without running anything: after an upgrade
+    of geosim's reports, or to print on Letter paper."""
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    if (folder / "manifest.json").is_file():
+        from sim.sweep.report import rewrite
+
+        written = rewrite(folder, args.paper)
+    elif (folder / "summary.json").is_file():
+        from sim.outputs import report
+
+        written = report.write_all(_read_summary(folder / "summary.json"), folder, args.paper)
+    else:
+        raise UsageError(f"{folder}: not a run or a sweep folder (it has no summary.json or manifest.json)")
+    print(f"written: {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _read_summary(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise UsageError(f"{path}:{err.lineno}:{err.colno}: not valid JSON ({err.msg}); was it written by "
+                         f"`{prog()} run`?") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: cannot read it: {err}") from None
+    missing = [k for k in ("title", "actors", "outcomes", "expectations", "seed") if k not in data] \
+        if isinstance(data, dict) else ["(an object)"]
+    if missing:
+        raise UsageError(f"{path}: not a run's summary: it lacks {', '.join(missing)}")
+    return data
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -448,6 +493,34 @@ def cmd_explain(args: argparse.Namespace) -> int:
               f"{r.d_interest[:, i, k].mean():>+9.4f}")
     print(f"\n(weights as given: {', '.join(f'{k} {v:g}' for k, v in weights.items())}; normalised by {total:g})")
     print("label shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i).items()))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.measure import compare
+
+    if args.chart:  # checked before anything runs, so a bad path costs no simulation
+        from sim.outputs.files import writable_folder
+
+        if problem := writable_folder(Path(args.chart).resolve().parent):
+            raise OutputError(f"--chart {args.chart}: {problem}")
+    variants = compare.plan([scenario_path(s) for s in args.scenarios], args.variant or [])
+    if len(variants) < 2:
+        raise UsageError(f"compare: nothing to compare {args.scenarios[0]} with; give a second scenario, or a "
+                         f'--variant "NAME: PATH=VALUE", e.g. --variant "low China security: '
+                         f'actors.CHN.interests.security=0.1"')
+    comparison = compare.run(variants, _overrides(args), lambda s: _simulate(s, args.quiet or args.json))
+    if args.chart:
+        from sim.outputs import compare_chart
+        from sim.outputs.files import atomic_write
+
+        atomic_write(Path(args.chart), lambda p: compare_chart.draw(comparison, p))
+    if args.json:
+        print(json.dumps(comparison.as_json(), indent=2))
+        return 0
+    print(compare.table(comparison))
+    if args.chart:
+        print(f"chart: {args.chart}")
     return 0
 
 
@@ -481,6 +554,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: reports/<scenario>/<timestamp>/ here)")
     p.add_argument("--json", action="store_true", help="print summary.json to stdout")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts (faster)")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="page size of report.pdf (default a4)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("check", help="run scenarios and compare with their expectations (exit 1 on a miss)")
@@ -543,11 +617,30 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sweep)
 
+    p = sub.add_parser("report", help="write a saved run's or sweep's reports again (md, html, pdf), not running it")
+    p.add_argument("folder", help="a folder written by run or sweep")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="page size of report.pdf (default a4)")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("explain", help="why one actor reacted as it did")
     p.add_argument("scenario", help=SCENARIO_HELP)
     p.add_argument("--actor", "-a", required=True, help="actor code, e.g. FRA")
     _scenario_arg(p)
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser(
+        "compare", help="run variants of a scenario with the same seed; say whose reaction differs, how and why",
+        epilog='example: %(prog)s SEED --variant "low China security: actors.CHN.interests.security=0.1"')
+    p.add_argument("scenarios", nargs="+", metavar="scenario",
+                   help=SCENARIO_HELP + "; each file is a variant, named by its file name")
+    p.add_argument("--variant", action="append", metavar='"NAME: PATH=VALUE[; PATH=VALUE ...]"',
+                   help="the first scenario with these overrides, as a variant called NAME (repeatable)")
+    p.add_argument("--json", action="store_true",
+                   help='print only {"variants": [...], "differences": [{"actor", "kind": "label" or "size", '
+                        '"labels", ...}], "unchanged": [...]}')
+    p.add_argument("--chart", metavar="FILE.png", help="draw each actor's label shares in every variant")
+    _scenario_arg(p)
+    p.set_defaults(func=cmd_compare)
     return ap
 
 

@@ -1,86 +1,177 @@
-"""report.md: a handout a seminar can use as it is. Written from summary.json alone."""
+"""The run's report, a handout a seminar can use as it is: report.md, report.html and report.pdf, all three from
+one document built from summary.json alone (so `run_sim.py report DIR` writes them again without running)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sim.concepts.labels import LABELS, PASS_SHARE, glossary
+from sim.concepts.labels import LABELS, MEANINGS, PASS_SHARE
+from sim.outputs import document, html, pdf
+from sim.outputs.document import Bullets, Document, Figure, Para, Section, Table
+from sim.outputs.files import atomic_write
 
 CLOSE_CALL = 0.25  # a mean reaction this near a label boundary (as a share of its threshold) is flagged
+FIGURES = {
+    "reactions.png": "Each actor's reaction, as the share of replicates that gave each label (* a party).",
+    "drivers.png": "What the events did to each actor's interests at impact, before anyone reacted.",
+    "network.png": "Alignments before the events and at the end of the run; the ties the events changed most "
+                   "are marked.",
+    "trajectories.png": "How the largest reactions unfolded: with events minus without, mean and 95% band.",
+}
 
 
-def render(summary: dict[str, Any], scenario_description: str) -> str:
-    s = summary
-    interests = list(next(iter(s["actors"].values()))["valence_by_interest"])
-    lines = [
-        f"# {s['title']}",
-        "",
-        scenario_description.strip(),
-        "",
-        f"*{s['replications']} replicates of {s['steps']} months, seed {s['seed']}, geosim {s['version']}, "
-        f"scenario hash `{s['scenario_hash']}`. Each replicate is run with the events and without them on the "
-        f"same random numbers; a reaction is the difference, averaged over the last {s['window']} months.*",
-        "",
-        "![Reactions](reactions.png)",
-        "",
-        "## Who reacts, and how",
-        "",
-        "| actor | reaction | share of runs | at impact | toward parties | posture | nearest boundary |",
-        "|---|---|---|---|---|---|---|",
+def order(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Parties first, then by label in LABELS' order: the table reads from friends to foes."""
+    return sorted(summary["actors"].items(),
+                  key=lambda kv: (not kv[1]["party"], LABELS.index(kv[1]["reaction"]), kv[0]))
+
+
+def interval(o: dict[str, Any], replications: int) -> str:
+    if replications < 2:
+        return "n/a (one replicate)"
+    return f"{o['low']:+.3g} to {o['high']:+.3g}"
+
+
+def relative(o: dict[str, Any]) -> str:
+    base = o["without_events"]
+    return f"{o['mean'] / abs(base):+.1%}" if base else "n/a"
+
+
+def build(s: dict[str, Any], folder: Path | None = None) -> Document:
+    """The report of a run from its summary; figures are listed only if drawn (when `folder` is given)."""
+    def figure(name: str) -> list[Figure]:
+        return [] if folder is not None and not (folder / name).is_file() else [Figure(name, FIGURES[name])]
+
+    ranked = order(s)
+    parties = ", ".join(f"{s['actors'][c]['name']} ({c})" for c in s["parties"]) or "none"
+    intro = [
+        Para(s["description"]) if s.get("description") else None,
+        Para(f"Parties to the events: {parties}. {s['replications']} replicates of {s['steps']} months; each "
+             f"replicate is run with the events and without them on the same random numbers, and a reaction is "
+             f"the difference, averaged over the last {s['window']} months.", small=True),
     ]
-    order = sorted(s["actors"].items(),
-                   key=lambda kv: (not kv[1]["party"], LABELS.index(kv[1]["reaction"]), kv[0]))
-    for code, a in order:
-        share = a["reaction_share"][a["reaction"]]
-        party = " (party)" if a["party"] else ""
-        call = a["closest_call"]
-        close = " **close call**" if call and call["margin"] < CLOSE_CALL else ""
-        far = "over 10 times its threshold" if call and call["margin"] > 10 else f"{call.get('margin', 0):.0%}"
-        where = f"{call['boundary']}, {far} away{close}" if call else "none within reach"
-        lines.append(f"| {a['name']} ({code}){party} | **{a['reaction']}** | {share:.0%} | {a['valence']:+.3f} | "
-                     f"{a['alignment_toward_parties']:+.3f} | {a['posture_change']:+.3f} | "
-                     f"{where} |")
-    lines += ["", f"*Nearest boundary: of the label rules whose crossing would change the actor's label, the one "
-              f"its mean reaction comes closest to, and how far it is, as a share of that rule's threshold. Under "
-              f"{CLOSE_CALL:.0%}, a small change of judgment could give another label.*", "", "## Why", ""]
-    for code, a in order:
-        lines.append(f"- **{code}**: {a['explanation']}")
-    lines += ["", "![What the events did to each actor's interests](drivers.png)", "",
-              "![How the reactions unfolded](trajectories.png)", ""]
+    sections = [
+        Section("Who reacts, and how", [
+            *figure("reactions.png"),
+            _reactions_table(ranked),
+            Para(f"*Nearest boundary*: of the label rules whose crossing would change the actor's label, the one "
+                 f"its mean reaction comes closest to, and how far it is, as a share of that rule's threshold. "
+                 f"Under {CLOSE_CALL:.0%} it is a **close call**: a small change of judgment could give another "
+                 f"label.", small=True),
+        ]),
+        Section("Why each actor reacted as it did", [
+            Bullets([f"**{a['name']} ({code})**: {_sentence(a['explanation'], a['name'])}" for code, a in ranked]),
+            *figure("drivers.png"),
+        ]),
+        Section("How it unfolded", [*figure("network.png"), *figure("trajectories.png"), _timeline(s)]),
+        Section("The actors' interests", _weights(s, ranked)),
+    ]
     if s["expectations"]:
-        lines += [
-            "## What the source expected",
-            "",
-            f"{s['expectations_passed']} of {s['expectations_total']} expectations hold "
-            f"(a statement holds when it is true in at least {PASS_SHARE:.0%} of replicates).",
-            "",
-            "| expected | observed | share | holds |",
-            "|---|---|---|---|",
-        ]
-        for e in s["expectations"]:
-            lines.append(f"| {e['expect']} | {e['observed']} | {e['share']:.0%} | "
-                         f"{'yes' if e['passed'] else '**no**'} |")
-        lines.append("")
-    lines += ["## The region as a whole", "", "| outcome | with events | without | difference (95% interval) |",
-              "|---|---|---|---|"]
-    for name, o in s["outcomes"].items():
-        lines.append(f"| {name.replace('_', ' ')}: {o['meaning']} | {o['with_events']:.4f} | "
-                     f"{o['without_events']:.4f} | {o['mean']:+.4f} ({o['low']:+.4f} to {o['high']:+.4f}) |")
-    lines += [
-        "",
-        "## Reading this",
-        "",
-        f"- {glossary()} The exact rules: docs/model.md, 'Labels'.",
-        f"- *At impact* is the change of the actor's weighted interests ({', '.join(interests)}) the moment the "
-        "events struck, before anyone reacted, in units of the actor's own starting stakes.",
-        "- Thresholds for 'moved' come from placebo pairs: two runs without events on different random numbers.",
-        "- The model and its assumptions: docs/model.md. Change a weight with `--set` and run again.",
-        "",
-        "## Questions for discussion",
-        "",
-        "1. Which actor's reaction surprised you? Find the interest that drove it in the table above.",
-        "2. Pick one interest weight you disagree with. Predict what changes, then run it with `--set`.",
-        "3. Which expectation is the model least sure of (lowest share)? What would make it flip?",
-        "",
+        sections.append(Section("What the source expected", [
+            Para(f"**{s['expectations_passed']} of {s['expectations_total']}** expectations hold (a statement holds "
+                 f"when it is true in at least {PASS_SHARE:.0%} of replicates)."),
+            Table(["expected", "observed", "share of runs", "holds"],
+                  [[e["expect"], e["observed"], f"{e['share']:.0%}", "yes" if e["passed"] else "**no**"]
+                   for e in s["expectations"]], widths=[3, 2.4, 1, 0.7]),
+        ]))
+    sections += [
+        Section("The region as a whole", new_page=False, blocks=[
+            Table(["outcome", "without events", "with events", "difference", "relative", "95% interval"],
+                  [[f"**{name.replace('_', ' ')}**: {o['meaning']}", f"{o['without_events']:.4g}",
+                    f"{o['with_events']:.4g}", f"{o['mean']:+.3g}", relative(o), interval(o, s["replications"])]
+                   for name, o in s["outcomes"].items()], widths=[3.4, 1.1, 1.1, 1, 0.9, 1.5]),
+        ]),
+        Section("Reading this, and questions for discussion", [
+            Bullets([f"**{label}**: {MEANINGS[label]}." for label in LABELS]),
+            Para(f"*At impact* is the change of the actor's weighted interests "
+                 f"({', '.join(_interests(s))}) the moment the events struck, before anyone reacted, in units of "
+                 "the actor's own starting stakes. Thresholds for 'moved' come from placebo pairs: two runs "
+                 "without events on different random numbers. The model and its assumptions: docs/model.md."),
+            Bullets(["Which actor's reaction surprised you? Find the interest that drove it in the tables above.",
+                     "Pick one interest weight you disagree with. Predict what changes, then run it again with "
+                     "`--set actors.CODE.interests.NAME=VALUE`, or put both side by side with `run_sim.py compare`.",
+                     "Which reaction is the closest call? What would make it flip?"], numbered=True),
+        ]),
+        Section("How to reproduce this", _reproduce(s), new_page=False),
     ]
-    return "\n".join(lines)
+    if s.get("sources"):
+        sections.append(Section("Sources", [Bullets([f"`{key}`: {text}" for key, text in s["sources"].items()],
+                                                    small=True)], new_page=False))
+    return Document(s["title"], [b for b in intro if b is not None], sections)
+
+
+def _sentence(explanation: str, name: str) -> str:
+    """The explanation without its leading '<name> <label> (<share>).', which the bullet already says."""
+    head = explanation.split(". ", 1)
+    return head[1] if len(head) == 2 and head[0].startswith(name) else explanation
+
+
+def _interests(s: dict[str, Any]) -> list[str]:
+    return list(next(iter(s["actors"].values()))["valence_by_interest"])
+
+
+def _reactions_table(ranked: list[tuple[str, dict[str, Any]]]) -> Table:
+    rows = []
+    for code, a in ranked:
+        call = a["closest_call"]
+        if not call:
+            where = "none within reach"
+        elif call["margin"] > 10:
+            where = f"{call['boundary']}, over 10 times its threshold away"
+        else:
+            close = " (**close call**)" if call["margin"] < CLOSE_CALL else ""
+            where = f"{call['boundary']}, {call['margin']:.0%} away{close}"
+        party = " *(party)*" if a["party"] else ""
+        rows.append([f"{a['name']} ({code}){party}", f"**{a['reaction']}**",
+                     f"{a['reaction_share'][a['reaction']]:.0%}", f"{a['valence']:+.3f}",
+                     f"{a['alignment_toward_parties']:+.3f}", f"{a['posture_change']:+.3f}", where])
+    return Table(["actor", "reaction", "share of runs", "at impact", "toward parties", "posture", "nearest boundary"],
+                 rows, widths=[2.3, 1.9, 0.8, 0.85, 0.9, 0.8, 2.6])
+
+
+def _timeline(s: dict[str, Any]) -> Table:
+    rows = [[str(e["at"]), e.get("date") or "", e["name"].replace("_", " "),
+             ", ".join(e["parties"]) + (f" against {', '.join(e['target'])}" if e.get("target") else ""),
+             e.get("description") or "", e.get("source") or ""] for e in s["events"]]
+    return Table(["month", "date", "event", "parties", "what", "source"], rows, widths=[0.6, 1.1, 1.6, 1.1, 3.4, 0.9])
+
+
+def _weights(s: dict[str, Any], ranked: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    interests = _interests(s)
+    rows = [[f"{a['name']} ({code})", *(f"{a['weights'][k]:.2f}" for k in interests), a.get("rationale") or ""]
+            for code, a in ranked if "weights" in a]
+    blocks: list[Any] = [
+        Para("Each actor values the world through these weights (normalised to sum to 1). They are judgments, "
+             "each with its rationale: the place to disagree."),
+        Table(["actor", *interests, "rationale"], rows, widths=[2.2, *([1.05] * len(interests)), 4.0]),
+    ]
+    if s.get("sources"):
+        blocks.append(Para("Every figure of the scenario names its source; they are listed at the end."))
+    return blocks
+
+
+def _reproduce(s: dict[str, Any]) -> list[Any]:
+    command = s.get("command") or f"run_sim.py run {s['scenario']} --seed {s['seed']} -r {s['replications']}"
+    return [
+        Para(f"`{command}`"),
+        Table(["what", "value"], [["scenario", f"{s['scenario']} ({s['title']})"],
+                                  ["scenario hash", f"`{s['scenario_hash']}`"], ["seed", str(s["seed"])],
+                                  ["replicates", str(s["replications"])], ["months", str(s["steps"])],
+                                  ["geosim version", s["version"]]], widths=[1, 4]),
+        Para("The same scenario (same hash), seed and version give the same numbers on any machine.", small=True),
+    ]
+
+
+def render(summary: dict[str, Any], folder: Path | None = None) -> str:
+    """report.md."""
+    return document.markdown(build(summary, folder))
+
+
+def write_all(summary: dict[str, Any], folder: Path, paper: str = "a4") -> list[Path]:
+    """report.md, report.html and report.pdf in `folder`, each whole or not at all."""
+    doc = build(summary, folder)
+    atomic_write(folder / "report.md", lambda p: p.write_text(document.markdown(doc), encoding="utf-8"))
+    atomic_write(folder / "report.html", lambda p: p.write_text(html.render(doc, folder), encoding="utf-8"))
+    atomic_write(folder / "report.pdf", lambda p: pdf.render(doc, folder, p, paper))
+    return [folder / "report.md", folder / "report.html", folder / "report.pdf"]

@@ -17,7 +17,9 @@ from sim.measure.experiment import Result
 from sim.scenario.schema import fingerprint
 
 
-def build(result: Result) -> dict[str, Any]:
+def build(result: Result, command: str | None = None) -> dict[str, Any]:
+    """Every number and text the reports print, so that `run_sim.py report DIR` can write them again from this
+    alone; `command`, the command line that made the run, to reproduce it."""
     s, r, p = result.scenario, result.reactions, result.params
     names = {c: a.name for c, a in s.actors.items()}
     actors: dict[str, Any] = {}
@@ -26,6 +28,8 @@ def build(result: Result) -> dict[str, Any]:
         actors[code] = {
             "name": names[code],
             "groups": s.actors[code].groups,
+            "weights": {k: round(float(w), 4) for k, w in zip(r.interests, p.weights[0, i], strict=True)},
+            "rationale": s.actors[code].rationale,
             "party": i in r.parties,
             "target": i in r.targets,
             "reaction": r.modal(i),
@@ -50,6 +54,9 @@ def build(result: Result) -> dict[str, Any]:
     return {
         "scenario": s.name,
         "title": s.title,
+        "description": s.description.strip(),
+        "sources": dict(s.sources),
+        "command": command,
         "scenario_hash": fingerprint(s),
         "version": __version__,
         "seed": result.seed,
@@ -58,7 +65,8 @@ def build(result: Result) -> dict[str, Any]:
         "window": s.model.labels.months(p.steps),
         "parties": [p.codes[i] for i in r.parties],
         "events": [{"name": e.name, "at": e.at, "date": str(e.date) if e.date else None,
-                    "parties": e.parties} for e in s.events],
+                    "parties": e.parties, "target": e.target, "description": e.description, "source": e.source}
+                   for e in s.events],
         "actors": actors,
         "outcomes": {k: {kk: (round(vv, 6) if isinstance(vv, float) else vv) for kk, vv in v.items()}
                      for k, v in result.outcomes.items()},

@@ -1,0 +1,183 @@
+"""The run's reports as a reader gets them: report.pdf is a real PDF of the expected pages, every chart decodes,
+report.html carries its images and loads nothing from outside, and both print the numbers of summary.json."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from sim.cli import main
+from sim.outputs import document, html, pdf, report
+from sim.outputs.document import Document, Para, Section
+
+SEED = "scenarios/us_india_defense_framework_2025.yaml"
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "out"
+    assert main(["run", SEED, "-r", "6", "--out", str(out), "-q"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def summary(run_folder: Path) -> dict[str, Any]:
+    return json.loads((run_folder / "summary.json").read_text())
+
+
+class Page(HTMLParser):
+    """What a browser would fetch (every src and href), and the text of each table row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fetched: list[str] = []
+        self.tags: list[str] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.fetched += [v or "" for k, v in attrs if k in ("src", "href", "srcset", "data", "poster")]
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _actor_row(a: dict[str, Any]) -> list[str]:
+    """The reaction table's numbers for one actor, as the reports must print them."""
+    return [a["reaction"], f"{a['reaction_share'][a['reaction']]:.0%}", f"{a['valence']:+.3f}",
+            f"{a['alignment_toward_parties']:+.3f}", f"{a['posture_change']:+.3f}"]
+
+
+def test_every_chart_decodes(run_folder: Path) -> None:
+    pngs = sorted(run_folder.rglob("*.png"))
+    names = {p.relative_to(run_folder).as_posix() for p in pngs}
+    assert names >= {"reactions.png", "drivers.png", "trajectories.png", "network.png", "actors/CHN.png"}
+    assert len(list((run_folder / "actors").glob("*.png"))) == 18
+    for path in pngs:
+        with Image.open(path) as im:
+            im.load()  # decodes every pixel: a truncated file fails here
+            assert im.width >= 1000 and im.height >= 500, f"{path.name} is too small for a projector"
+
+
+def test_html_embeds_its_images_and_loads_nothing_from_outside(run_folder: Path, summary: dict[str, Any]) -> None:
+    text = (run_folder / "report.html").read_text()
+    page = Page()
+    page.feed(text)
+    assert page.fetched, "the page shows no image"
+    for url in page.fetched:
+        assert url.startswith("data:image/png;base64,"), url[:60]
+        with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as im:
+            im.load()
+    assert page.tags.count("img") == len(report.FIGURES)
+    assert not {"script", "link", "iframe", "object", "embed"} & set(page.tags)
+    assert not re.search(r"@import|url\(", text)
+    words = unescape(re.sub(r"<[^>]+>", " ", text))
+    for code, a in summary["actors"].items():
+        assert f"{a['name']} ({code})" in words
+
+
+def test_html_prints_the_summarys_numbers(run_folder: Path, summary: dict[str, Any]) -> None:
+    page = Page()
+    page.feed((run_folder / "report.html").read_text())
+    rows: dict[str, list[str]] = {}
+    for r in page.rows:  # the first table that names an actor is the reactions table
+        rows.setdefault(r[0].replace(" (party)", ""), r)
+    for code, a in summary["actors"].items():
+        assert rows[f"{a['name']} ({code})"][1:6] == _actor_row(a)
+    for e in summary["expectations"]:
+        assert rows[e["expect"]][1:4] == [e["observed"], f"{e['share']:.0%}", "yes" if e["passed"] else "no"]
+    words = unescape(re.sub(r"<[^>]+>", " ", (run_folder / "report.html").read_text()))
+    assert f"{summary['expectations_passed']} of {summary['expectations_total']}" in words
+    for key in ("scenario_hash", "seed", "version"):
+        assert str(summary[key]) in words
+
+
+def test_pdf_is_a_handout_of_the_expected_pages(run_folder: Path, summary: dict[str, Any]) -> None:
+    reader = PdfReader(run_folder / "report.pdf")
+    pages = [p.extract_text() for p in reader.pages]
+    doc = report.build(summary, run_folder)
+    starts_page = [s.title for s in doc.sections[1:] if s.new_page]
+    assert len(starts_page) + 1 <= len(pages) <= 2 * len(doc.sections) + 2
+    for k, text in enumerate(pages, start=1):
+        assert f"page {k}/{len(pages)}" in text, "every page is numbered out of the total"
+    for title in starts_page:
+        assert any(text.lstrip().startswith(title) for text in pages), f"{title!r} does not start a page"
+    assert len(reader.pages[0].images) == 1 and sum(len(p.images) for p in reader.pages) == len(report.FIGURES)
+
+
+def test_pdf_prints_the_summarys_numbers(run_folder: Path, summary: dict[str, Any]) -> None:
+    text = " ".join(p.extract_text() for p in PdfReader(run_folder / "report.pdf").pages)
+    flat = re.sub(r"\s+", " ", text)
+    for code, a in summary["actors"].items():
+        assert f"{a['name']} ({code})" in flat
+        row = " ".join(_actor_row(a))
+        assert row in flat, f"{code}: {row!r} not in the reaction table"
+    assert f"{summary['expectations_passed']} of {summary['expectations_total']}" in flat
+    assert summary["scenario_hash"] in flat
+
+
+def test_report_rewrites_a_saved_run_without_running_it(run_folder: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = {name: (run_folder / name).read_bytes() for name in ("report.md", "report.html")}
+    for name in ("report.md", "report.html", "report.pdf"):
+        (run_folder / name).unlink()
+    monkeypatch.setattr("sim.measure.experiment.run", lambda *a, **k: pytest.fail("report ran the model"))
+    assert main(["report", str(run_folder), "--paper", "letter"]) == 0
+    assert {name: (run_folder / name).read_bytes() for name in before} == before
+    box = PdfReader(run_folder / "report.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # Letter, in points
+    assert "written:" in capsys.readouterr().out
+
+
+def test_report_refuses_what_is_not_a_saved_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert main(["report", str(tmp_path)]) == 2
+    assert "not a run or a sweep folder" in capsys.readouterr().err
+    (tmp_path / "summary.json").write_text('{"title": "x",\n "actors": }')
+    assert main(["report", str(tmp_path)]) == 2
+    assert f"{tmp_path / 'summary.json'}:2:12: not valid JSON" in capsys.readouterr().err
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_one_replicate_has_no_interval(tmp_path: Path) -> None:
+    assert main(["run", SEED, "-r", "1", "--out", str(tmp_path), "-q", "--no-charts"]) == 0
+    md = (tmp_path / "report.md").read_text()
+    assert "n/a (one replicate)" in md
+    assert "+0 to +0" not in md
+
+
+def test_inline_markup_is_escaped_for_each_format() -> None:
+    text = "run **--set** with `x<y` and *U.S.--India*"
+    assert str(html.inline(text)) == "run <strong>--set</strong> with <code>x&lt;y</code> and <em>U.S.--India</em>"
+    assert pdf._marked(text) == r"run **\--set** with x<y and __U.S.\--India__"
+    assert document.plain(text) == "run --set with x<y and U.S.--India"
+
+
+def test_pdf_sets_text_it_cannot_style_as_it_is(tmp_path: Path) -> None:
+    """fpdf2 reads '--' as underline and '__' as italics: plain text that has them must come out unchanged."""
+    doc = Document("t", [], [Section("s", [Para("run_sim.py run --set a__b=1 -- and ~~ stay")])])
+    pdf.render(doc, tmp_path, tmp_path / "t.pdf")
+    text = PdfReader(tmp_path / "t.pdf").pages[0].extract_text()
+    assert "run_sim.py run --set a__b=1 -- and ~~ stay" in text
