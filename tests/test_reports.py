@@ -65,8 +65,8 @@ class Page(HTMLParser):
 
 def _actor_row(a: dict[str, Any]) -> list[str]:
     """The reaction table's numbers for one actor, as the reports must print them."""
-    return [a["reaction"], f"{a['reaction_share'][a['reaction']]:.0%}", f"{a['valence']:+.3f}",
-            f"{a['alignment_toward_parties']:+.3f}", f"{a['posture_change']:+.3f}"]
+    return [a["reaction"], f"{a['reaction_share'][a['reaction']]:.0%}",
+            *(report.signed(a[k]) for k in ("valence", "alignment_toward_parties", "posture_change"))]
 
 
 def test_every_chart_decodes(run_folder: Path) -> None:
@@ -166,6 +166,10 @@ def test_one_replicate_has_no_interval(tmp_path: Path) -> None:
     md = (tmp_path / "report.md").read_text()
     assert "n/a (one replicate)" in md
     assert "+0 to +0" not in md
+
+
+def test_signed_numbers_never_print_minus_zero() -> None:
+    assert [report.signed(x) for x in (0.0123, -0.0004, 0.0, -0.25)] == ["+0.012", "0.000", "0.000", "-0.250"]
 
 
 def test_inline_markup_is_escaped_for_each_format() -> None:

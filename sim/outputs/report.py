@@ -27,6 +27,12 @@ def order(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
                   key=lambda kv: (not kv[1]["party"], LABELS.index(kv[1]["reaction"]), kv[0]))
 
 
+def signed(x: float, digits: int = 3) -> str:
+    """+0.012, -0.034, and 0.000 for what rounds to zero (not -0.000, which reads as a loss)."""
+    text = f"{x:+.{digits}f}"
+    return f"{0:.{digits}f}" if float(text) == 0 else text
+
+
 def interval(o: dict[str, Any], replications: int) -> str:
     if replications < 2:
         return "n/a (one replicate)"
@@ -124,10 +130,10 @@ def _reactions_table(ranked: list[tuple[str, dict[str, Any]]]) -> Table:
             where = f"{call['boundary']}, {call['margin']:.0%} away{close}"
         party = " *(party)*" if a["party"] else ""
         rows.append([f"{a['name']} ({code}){party}", f"**{a['reaction']}**",
-                     f"{a['reaction_share'][a['reaction']]:.0%}", f"{a['valence']:+.3f}",
-                     f"{a['alignment_toward_parties']:+.3f}", f"{a['posture_change']:+.3f}", where])
+                     f"{a['reaction_share'][a['reaction']]:.0%}", signed(a["valence"]),
+                     signed(a["alignment_toward_parties"]), signed(a["posture_change"]), where])
     return Table(["actor", "reaction", "share of runs", "at impact", "toward parties", "posture", "nearest boundary"],
-                 rows, widths=[2.3, 1.9, 0.8, 0.85, 0.9, 0.8, 2.6])
+                 rows, widths=[2.3, 1.9, 0.8, 0.85, 0.9, 0.9, 2.5])
 
 
 def _timeline(s: dict[str, Any]) -> Table:
