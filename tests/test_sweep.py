@@ -254,6 +254,9 @@ def test_a_value_out_of_range_fails_only_its_point(tmp_path: Path) -> None:
                  "--out", str(tmp_path / "o")]) == 0
     runs = table(tmp_path / "o")
     assert runs.groupby("point")["error"].apply(lambda e: e.notna().all()).tolist() == [True, False]
+    # the failed point came first in its chunk: the good point keeps its labels and outcomes all the same
+    good = runs[runs["error"].isna()]
+    assert len(good) == 2 and good["label.CHN"].notna().all(), list(runs.columns)
 
 
 def test_sweep_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,5 @@
-"""What a sweep found: per point label shares and outcome intervals, tipping points, and Sobol or Morris indices.
+"""What a sweep found: per point label shares and outcome intervals, tipping points, and sensitivity indices
+(Sobol or Morris from SALib; for grid and lhs designs, each parameter's main-effect share of the variance).
 
 Reads the run table only (runs/part-*.parquet), so it can be rerun on a finished or resumed sweep.
 """
@@ -13,6 +14,11 @@ import pandas as pd
 from sim.concepts.labels import LABELS
 from sim.measure.analysis import OUTCOMES
 from sim.sweep import MORRIS_LEVELS
+
+# How each design's sensitivity is measured, and the index that ranks the parameters: Sobol's total order (with
+# interactions), Morris' mu* (mean absolute elementary effect), or the main-effect share (`main_effects`).
+METHODS = {"sobol": "sobol", "morris": "morris", "grid": "main_effect", "lhs": "main_effect"}
+INDEX = {"sobol": "ST", "morris": "mu_star", "main_effect": "main_effect"}
 
 
 def per_point(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -85,9 +91,14 @@ def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int
                         "actor": code, "parameter": name, "from": labels[k - 1], "to": labels[k],
                         "at": (lo + hi) / 2, "low": lo, "high": hi,
                         "text": f"{code}: {labels[k - 1]} -> {labels[k]} when {name} > {(lo + hi) / 2:.3g} "
-                                f"({lo:.3g}-{hi:.3g})",
+                                f"({span(lo, hi)})",
                     })
     return found
+
+
+def span(low: float, high: float) -> str:
+    """An interval in words, `-0.2 to 0`: a hyphen between two numbers that may be negative reads as a minus."""
+    return f"{low:.3g} to {high:.3g}"
 
 
 def phase_pairs(points: pd.DataFrame, names: list[str], tips: list[dict[str, Any]], grid: bool,
@@ -142,11 +153,72 @@ def _steady(labels: list[str]) -> list[str]:
     return out
 
 
+def method_of(design: str) -> str:
+    """The sensitivity method of a design (summary.json's `sensitivity_method`)."""
+    return METHODS[design]
+
+
+def index_key(design: str) -> str:
+    """The index a design's sensitivity is ranked and drawn by."""
+    return INDEX[METHODS[design]]
+
+
+def bins_for(n: int) -> int:
+    """Quantile bins of an lhs parameter for its main effect: about sqrt(n), 2 to 16. Fewer bins average more
+    points each (less noise, lower chance level); more bins follow a curved effect more closely."""
+    return int(min(16, max(2, np.floor(np.sqrt(n)))))
+
+
+def main_effects(points: pd.DataFrame, names: list[str], outcomes: list[str], grid: bool) -> dict[str, Any]:
+    """The first-order (main-effect) share of each outcome's variance, per parameter, for grid and lhs designs:
+    SALib's Sobol and Morris estimators need their own sampling patterns and cannot read these points, yet a
+    seminar that swept a grid still asks which parameter matters most.
+
+    Y is an outcome's per-point mean (over the replicates), X a parameter. The points are grouped by X (each of
+    its values on a grid; on an lhs, `bins_for(n)` quantile bins) and the index is the correlation ratio
+
+        eta^2 = sum over groups g of n_g (mean_g Y - mean Y)^2 / sum over points i of (Y_i - mean Y)^2,
+
+    that is Var_x(E[Y | X = x]) / Var(Y): the share of Y's variation across the points that X alone explains,
+    0 to 1. On a full grid every value of X meets every combination of the other values equally often, so their
+    effects cancel in the group means and this is exactly the main effect of a factorial design (the first-order
+    Sobol index of the grid's points); the shares of all parameters sum to at most 1, the rest being interactions
+    and replicate noise. On an lhs each bin still averages over the other parameters, but with k bins of n points
+    a parameter with no effect at all scores about (k - 1) / (n - 1) by chance alone: that level is given as
+    `chance`. A main effect misses a parameter that acts only together with another (a Sobol design's total-order
+    index catches it)."""
+    ok = valid(points)
+    result: dict[str, Any] = {}
+    for outcome in outcomes:
+        column = f"{outcome}.mean"
+        if column not in ok:
+            continue
+        rows = ok[np.isfinite(ok[column].to_numpy(dtype=float))]
+        y = rows[column].to_numpy(dtype=float)
+        total = float(((y - y.mean()) ** 2).sum()) if len(y) else 0.0
+        if len(y) < 3 or total <= 1e-12 * max(1.0, float((y**2).sum())):
+            result[outcome] = {"error": "the outcome does not vary over the points that ran"}
+            continue
+        indices: dict[str, Any] = {}
+        for name in names:
+            x = rows[name]
+            groups = x if grid else pd.qcut(x, q=bins_for(len(x)), duplicates="drop")
+            means = rows[column].groupby(groups, observed=True).agg(["mean", "size"])
+            between = float((means["size"] * (means["mean"] - y.mean()) ** 2).sum())
+            entry = {"main_effect": min(1.0, between / total), "groups": len(means)}
+            if not grid:
+                entry["chance"] = (len(means) - 1) / (len(y) - 1)
+            indices[name] = entry
+        result[outcome] = indices
+    return result
+
+
 def sensitivity(points: pd.DataFrame, design: dict[str, Any], outcomes: list[str]) -> dict[str, Any]:
-    """Sobol (first order and total) or Morris (mu*, sigma) indices of each outcome's per-point mean."""
+    """Sobol (first order and total) or Morris (mu*, sigma) indices of each outcome's per-point mean; for a grid
+    or lhs design, each parameter's main-effect share (`main_effects`)."""
     kind = design["kind"]
-    if kind not in ("sobol", "morris"):
-        return {}
+    if kind in ("grid", "lhs"):
+        return main_effects(points, design["problem"]["names"], outcomes, grid=kind == "grid")
     problem = design["problem"]
     ordered = points.sort_values("point")
     x = ordered[problem["names"]].to_numpy(dtype=float)

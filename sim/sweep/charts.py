@@ -1,8 +1,15 @@
 """Sweep figures for a seminar: where each actor's reaction flips along a parameter, and which assumption
-drives the outcomes. Drawn from sweep_summary (one row per point) and summary.json only."""
+drives the outcomes. Drawn from sweep_summary (one row per point) and summary.json only.
+
+They are read on a projector and in a printed page: cells carry whole reaction words (a four-letter code like
+`coun` must be decoded), titles and parameter paths wrap rather than widen the figure, and the legend sits just
+under the axes, with the note on how to read the colours as its title.
+"""
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +22,78 @@ from sim.concepts.labels import COLOURS as LABEL_COLOURS
 from sim.concepts.labels import LABELS
 from sim.outputs.files import atomic_write
 from sim.outputs.style import styled
-from sim.sweep.analysis import OUTCOMES, groups_of, phase, valid
+from sim.sweep.analysis import OUTCOMES, groups_of, index_key, phase, valid
 from sim.sweep.store import chart_name, phase_name
+
+TITLE, CELL, LEGEND, NOTE = 15.0, 10.5, 11.0, 10.0  # font sizes, pt
+EM = 0.6  # width of an average character of DejaVu Sans, in ems (bold is a little wider)
+WIDE, NARROW = 1.45, 0.85  # inches per column: a whole label on one line, or on two
+WORDS = 6  # up to this many columns, a cell has room for the longest label on one line
+# Where a label longer than a narrow cell breaks (at a syllable, with a hyphen); others break in the middle.
+BREAKS = {"counterbalances": 7, "indifferent": 5, "welcomes": 3}
+PNG = {"compress_level": 3}
+
+
+class _PathWrapper(textwrap.TextWrapper):
+    """textwrap that breaks a dotted parameter path after a '.', never inside a name: a path is one word of up to
+    50 characters that would otherwise overrun the figure or be cut anywhere."""
+
+    wordsep_re = re.compile(r"(\s+)|(?<=[./])(?=[^\s./])")
+
+
+def wrap(text: str, width: int) -> str:
+    """`text` on lines of at most `width` characters: broken between words first, and a parameter path that is
+    still too long for a line of its own after its dots (a name longer than the line keeps a line of its own)."""
+    width = max(8, width)
+    lines = []
+    for line in textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False):
+        lines += _PathWrapper(width=width, break_long_words=False).wrap(line) if len(line) > width else [line]
+    return "\n".join(lines)
+
+
+def chars(inches: float, size: float) -> int:
+    """About how many characters of a `size` pt font fit in `inches`."""
+    return int(inches * 72 / (EM * size))
+
+
+def tick(value: float) -> str:
+    """A parameter value on an axis, to 3 significant digits, written out (13,900 rather than 1.39e+04)."""
+    text = f"{value:.3g}"
+    if "e" in text and 1e-4 <= abs(value) < 1e9:
+        rounded = float(text)
+        return f"{rounded:,.0f}" if abs(rounded) >= 1 else f"{rounded:.6f}".rstrip("0")
+    return text
+
+
+def cell_text(label: str, width: int) -> str:
+    """A reaction written in a chart cell `width` characters wide: the whole word, broken over two lines with a
+    hyphen if it does not fit (never cut to a code a reader must decode)."""
+    if len(label) <= width:
+        return label
+    k = BREAKS.get(label, (len(label) + 1) // 2)
+    return f"{label[:k]}-\n{label[k:]}"
+
+
+def _layout(columns: int, reserved: float) -> tuple[float, int, float]:
+    """A heat map's figure width, the characters a cell holds, and the height of a row, in inches."""
+    column = WIDE if columns <= WORDS else NARROW
+    width = min(16.0, max(8.0, columns * column + reserved))
+    column = min(column, (width - reserved) / columns)
+    width_chars = chars(column - 0.1, CELL)
+    two_lines = any(len(label) > width_chars for label in LABELS)
+    return width, width_chars, 0.56 if two_lines else 0.36
+
+
+def _legend(fig: plt.Figure, shown: list[str], note: str, width: float) -> None:
+    handles = [plt.Rectangle((0, 0), 1, 1, color=LABEL_COLOURS[k]) for k in shown]
+    per_row = max(1, min(len(shown), int(width / 2.1)))
+    fig.legend(handles, shown, loc="outside lower center", ncol=per_row, frameon=False, fontsize=LEGEND,
+               title=wrap(note, chars(width - 0.4, NOTE)), title_fontsize=NOTE, alignment="center")
+
+
+def _save(fig: plt.Figure, path: Path) -> None:
+    atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight", pil_kwargs=PNG))
+    plt.close(fig)
 
 
 @styled
@@ -27,33 +104,33 @@ def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
     groups = groups_of(ok[name], grid)
     centre = ok[name].groupby(groups, observed=True).mean()
     image = np.ones((len(actors), len(centre), 4))
-    text = [["" for _ in centre] for _ in actors]
+    labels = [["" for _ in centre] for _ in actors]
     for row, code in enumerate(actors):
         pooled = ok[[f"share.{code}.{label}" for label in LABELS]].groupby(groups, observed=True).sum()
         shares = pooled.to_numpy() / np.maximum(pooled.to_numpy().sum(axis=1, keepdims=True), 1e-12)
         for col, share in enumerate(shares):
             k = int(np.argmax(share))
             image[row, col] = to_rgba(LABEL_COLOURS[LABELS[k]], alpha=0.35 + 0.65 * float(share[k]))
-            text[row][col] = LABELS[k][:4]
-    fig, ax = plt.subplots(figsize=(min(16.0, max(7.0, 0.8 * len(centre) + 3)), 0.38 * len(actors) + 2.2))
+            labels[row][col] = LABELS[k]
+    width, cell_chars, row_height = _layout(len(centre), reserved=1.2)
+    fig, ax = plt.subplots(figsize=(width, row_height * len(actors) + 2.6), layout="constrained")
     ax.imshow(image, aspect="auto", interpolation="nearest")
     for row in range(len(actors)):
         for col in range(len(centre)):
-            ax.text(col, row, text[row][col], ha="center", va="center", fontsize=8)
+            ax.text(col, row, cell_text(labels[row][col], cell_chars), ha="center", va="center", fontsize=CELL,
+                    linespacing=1.0)
     ax.set_yticks(range(len(actors)), actors)
-    ax.set_xticks(range(len(centre)), [f"{v:.3g}" for v in centre])
-    ax.set_xlabel(name)
-    ax.set_title(f"Where reactions flip: {name}", loc="left", fontsize=13, fontweight="bold")
+    ax.set_xticks(range(len(centre)), [tick(v) for v in centre])
+    ax.set_xlabel(wrap(name, chars(width - 1.2, 12)))
+    ax.set_title(wrap(f"Where reactions flip along {name}", chars(width - 0.9, TITLE * 1.05)), loc="left",
+                 fontsize=TITLE, fontweight="bold")
+    ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=LABEL_COLOURS[k]) for k in LABELS]
-    ax.legend(handles, LABELS, ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.0 / (len(actors) + 4)),
-              frameon=False, fontsize=9)
-    fig.text(0.01, 0.005, "colour: the reaction most often seen at that value (pooled over the other parameters); "
-             "paler: less often", fontsize=8, color="#555")
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight"))
-    plt.close(fig)
+    shown = [k for k in LABELS if any(k in row for row in labels)]
+    _legend(fig, shown, "Colour: the reaction most often seen at that value, pooled over the other parameters "
+            "and the replicates; paler: seen less often.", width)
+    _save(fig, path)
 
 
 @styled
@@ -64,51 +141,63 @@ def phase_map(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool, path
     for (row, col), label in np.ndenumerate(labels):
         if label:
             image[row, col] = to_rgba(LABEL_COLOURS[label], alpha=0.35 + 0.65 * float(shares[row, col]))
-    fig, ax = plt.subplots(figsize=(min(12.0, 0.75 * len(cx) + 3.5), min(9.0, 0.5 * len(cy) + 2.5)))
+    width, cell_chars, row_height = _layout(len(cx), reserved=2.0)
+    height = max(2.4, (row_height + 0.1) * len(cy))  # room for a parameter path on two lines beside it
+    fig, ax = plt.subplots(figsize=(width, height + 2.3), layout="constrained")
     ax.imshow(image, aspect="auto", interpolation="nearest", origin="lower")
     for (row, col), label in np.ndenumerate(labels):
-        ax.text(col, row, label[:4], ha="center", va="center", fontsize=8)
-    ax.set_xticks(range(len(cx)), [f"{v:.3g}" for v in cx])
-    ax.set_yticks(range(len(cy)), [f"{v:.3g}" for v in cy])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(f"{actor}: its reaction over two assumptions", loc="left", fontsize=13, fontweight="bold")
+        ax.text(col, row, cell_text(label, cell_chars), ha="center", va="center", fontsize=CELL, linespacing=1.0)
+    ax.set_xticks(range(len(cx)), [tick(v) for v in cx])
+    ax.set_yticks(range(len(cy)), [tick(v) for v in cy])
+    ax.set_xlabel(wrap(x, chars(width - 2.0, 12)))
+    ax.set_ylabel(wrap(y, chars(height, 12)))
+    ax.set_title(wrap(f"{actor}: its reaction over two assumptions", chars(width - 1.7, TITLE * 1.05)),
+                 loc="left", fontsize=TITLE, fontweight="bold")
+    ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     shown = [k for k in LABELS if k in set(labels.ravel())]
-    ax.legend([plt.Rectangle((0, 0), 1, 1, color=LABEL_COLOURS[k]) for k in shown], shown, ncol=len(shown),
-              loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, fontsize=9)
-    fig.text(0.01, 0.005, "colour: the reaction most often seen in that cell (pooled over replicates and any "
-             "other parameters); paler: less often", fontsize=8, color="#555")
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight"))
-    plt.close(fig)
+    _legend(fig, shown, "Colour: the reaction most often seen in that cell; paler: seen less often.", width)
+    _save(fig, path)
+
+
+AXIS = {"ST": "total-order Sobol index: share of the variance, interactions included",
+        "mu_star": "Morris mu*: mean absolute change of the outcome over one step of the parameter",
+        "main_effect": "main-effect share: variance of the mean at each value / total variance"}
 
 
 @styled
 def sensitivity(summary: dict[str, Any], path: Path) -> bool:
-    """Total-order Sobol indices (or Morris mu*) of the model-level outcomes, per parameter."""
+    """The index of each region-wide outcome, per parameter: total-order Sobol, Morris mu*, or (grid, lhs) the
+    main-effect share of the variance."""
     data = {o: summary["sensitivity"].get(o) for o in OUTCOMES}
     data = {o: v for o, v in data.items() if v and "error" not in v}
-    if not data:
-        return False
-    key = "ST" if summary["design"] == "sobol" else "mu_star"
+    key = index_key(summary["design"])
     names = summary["parameters"]
-    fig, ax = plt.subplots(figsize=(10, 0.5 * len(names) * len(data) / 2 + 2.5))
+    if not data or (key == "main_effect" and len(names) < 2):  # one parameter explains all there is: nothing to rank
+        return False
+    bar = 0.36  # inches per bar
+    fig, ax = plt.subplots(figsize=(10, bar * len(names) * len(data) + 0.3 * len(names) + 2.6), layout="constrained")
     height = 0.8 / len(data)
+    top = 0.0
     for k, (outcome, indices) in enumerate(data.items()):
         values = [indices[n][key] for n in names]
-        ax.barh(np.arange(len(names)) + k * height, values, height=height, label=outcome.replace("_", " "))
-    ax.set_yticks(np.arange(len(names)) + height * (len(data) - 1) / 2, names)
+        top = max(top, *values)
+        bars = ax.barh(np.arange(len(names)) + k * height, values, height=height, label=outcome.replace("_", " "))
+        ax.bar_label(bars, [f"{v:.3g}" if key == "mu_star" else f"{v:.2f}" for v in values], padding=3,
+                     fontsize=CELL)
+    ax.set_yticks(np.arange(len(names)) + height * (len(data) - 1) / 2, [wrap(n, 26) for n in names])
     ax.invert_yaxis()
-    ax.set_xlabel("total-order Sobol index (share of variance, with interactions)" if key == "ST"
-                  else "Morris mu* (mean absolute elementary effect)")
-    ax.set_title("Which assumption drives the outcomes", loc="left", fontsize=13, fontweight="bold")
-    ax.legend(frameon=False)
+    if key in ("ST", "main_effect"):
+        ax.set_xlim(0, max(1.0, top * 1.12))
+    else:
+        ax.set_xlim(0, top * 1.15 or 1.0)
+    ax.set_xlabel(wrap(AXIS[key], 70))
+    ax.set_title(wrap("Which assumption drives the region-wide outcomes", chars(9.0, TITLE * 1.05)), loc="left",
+                 fontsize=TITLE, fontweight="bold")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, bbox_inches="tight"))
-    plt.close(fig)
+    fig.legend(loc="outside lower center", ncol=len(data), frameon=False, fontsize=LEGEND)
+    _save(fig, path)
     return True
 
 

@@ -19,11 +19,10 @@ from sim.scenario import ScenarioError, load_scenario, validate_dict
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import Sweep, fingerprint
 from sim.scenario.yaml_file import read_yaml
-from sim.sweep import analysis, points_per_chunk, store
+from sim.sweep import analysis, points_per_chunk, report, store
 from sim.sweep.chunk import Job
 from sim.sweep.design import Design, build
 from sim.sweep.execute import execute
-from sim.sweep.report import render
 
 FIXED = re.compile(r"^model\.steps$|^events\.[^.]+\.(at|name|parties)(\.|$)")
 
@@ -135,7 +134,9 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
                           for _, r in failed.iterrows()],
         "tipping_points": tips,
         "phase_maps": analysis.phase_pairs(points, names, tips, grid=plan_.design.kind == "grid"),
+        "sensitivity_method": analysis.method_of(plan_.design.kind),
         "sensitivity": analysis.sensitivity(points, design, outcomes),
+        "outcomes": report.outcome_ranges(points, names),
         "version": __version__,
     }
     atomic_write(out / "summary.json", lambda tmp: tmp.write_text(json.dumps(summary, indent=2) + "\n"))
@@ -144,6 +145,5 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
         from sim.sweep.charts import write_all
 
         written = write_all(points, summary, out)
-    atomic_write(out / "report.md", lambda tmp: tmp.write_text(render(summary, plan_.manifest,
-                                                                       [p.name for p in written])))
+    report.write_all(summary, plan_.manifest, out, [p.name for p in written])
     return summary

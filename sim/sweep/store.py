@@ -37,7 +37,11 @@ def phase_name(actor: str, x: str, y: str) -> str:
 
 
 def write_part(out: Path, chunk: int, rows: list[dict[str, Any]]) -> None:
-    table = pa.Table.from_pylist(rows)
+    """One chunk's rows as one parquet file. A failed point's row has only its parameters and its error, and
+    pyarrow takes a table's columns from the first row alone: every row is given every row's columns, or a
+    chunk that starts with a failed point would drop the other points' labels and outcomes."""
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    table = pa.Table.from_pylist([{k: row.get(k) for k in columns} for row in rows])
     atomic_write(part_path(out, chunk), lambda tmp: pq.write_table(table, tmp))
 
 
