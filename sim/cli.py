@@ -428,7 +428,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             continue
         key = index_key(spec.design)
         ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
-        print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:.2f}" for n, v in ranked[:3]) + f" ({key})")
+        digits = ".3g" if key == "mu_star" else ".2f"  # mu* is in the outcome's units, often thousandths
+        print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:{digits}}" for n, v in ranked[:3]) + f" ({key})")
     charts = "" if args.no_charts else ", charts"
     print(f"written: {out}/ (report.html, report.pdf, report.md, runs/, sweep_summary.parquet/.csv, summary.json, "
           f"manifest.json{charts})")
@@ -443,8 +444,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"{folder}: no such folder")
     if (folder / "manifest.json").is_file():
         from sim.sweep.report import rewrite
+        from sim.sweep.store import StoreError
 
-        written = rewrite(folder, args.paper)
+        try:
+            written = rewrite(folder, args.paper)
+        except StoreError as err:
+            raise UsageError(str(err)) from None
     elif (folder / "summary.json").is_file():
         from sim.outputs import report
 
@@ -507,8 +512,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     variants = compare.plan([scenario_path(s) for s in args.scenarios], args.variant or [])
     if len(variants) < 2:
         raise UsageError(f"compare: nothing to compare {args.scenarios[0]} with; give a second scenario, or a "
-                         f'--variant "NAME: PATH=VALUE", e.g. --variant "low China security: '
-                         f'actors.CHN.interests.security=0.1"')
+                         f'--variant "NAME: PATH=VALUE", e.g. --variant "low security: '
+                         f'actors.CODE.interests.security=0.1"')
     comparison = compare.run(variants, _overrides(args), lambda s: _simulate(s, args.quiet or args.json))
     if args.chart:
         from sim.outputs import compare_chart
@@ -630,7 +635,7 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "compare", help="run variants of a scenario with the same seed; say whose reaction differs, how and why",
-        epilog='example: %(prog)s SEED --variant "low China security: actors.CHN.interests.security=0.1"')
+        epilog='example: %(prog)s SEED --variant "low security: actors.CODE.interests.security=0.1"')
     p.add_argument("scenarios", nargs="+", metavar="scenario",
                    help=SCENARIO_HELP + "; each file is a variant, named by its file name")
     p.add_argument("--variant", action="append", metavar='"NAME: PATH=VALUE[; PATH=VALUE ...]"',

@@ -63,7 +63,7 @@ def parse_variant(text: str, file: Path) -> Variant:
     overrides = tuple(item.strip() for item in rest.split(";") if item.strip())
     problem = ""
     if not colon or not name.strip() or "=" in name:
-        problem = f"expected {VARIANT_FORM}, e.g. \"low China security: actors.CHN.interests.security=0.1\""
+        problem = f"expected {VARIANT_FORM}, e.g. \"low security: actors.CODE.interests.security=0.1\""
     elif not overrides:
         problem = f"no PATH=VALUE after the colon; expected {VARIANT_FORM}"
     if problem:

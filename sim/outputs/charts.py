@@ -70,8 +70,8 @@ def reactions(result: Result, path: Path) -> None:
 @styled
 def drivers(result: Result, path: Path) -> None:
     """Why: the immediate change of each actor's interests when the events struck, interest by interest. A table
-    of numbers coloured by sign and size: stacked bars of very unequal sizes (India gains 0.8, Nepal 0.001) can be
-    read on no single axis, linear or logarithmic."""
+    of numbers coloured by sign and size: stacked bars of very unequal sizes (a party gains 0.8, a bystander
+    0.001) can be read on no single axis, linear or logarithmic."""
     r, p = result.reactions, result.params
     order = _order(result)
     val = r.valence.mean(axis=0)[order]  # (N,K)

@@ -79,7 +79,7 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4") -> int:
     pdf = Handout(doc.title, paper)
     pdf.add_page()
     pdf.set_font(FONT, "B", 17)
-    pdf.multi_cell(0, 8, doc.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, doc.title, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for block in doc.intro:
         _block(pdf, block, folder)
@@ -91,7 +91,7 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4") -> int:
         pdf.keep(40)
         pdf.start_section(section.title)
         pdf.set_font(FONT, "B", 13.5)
-        pdf.multi_cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, section.title, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1.5)
         for block in section.blocks:
             _block(pdf, block, folder)
