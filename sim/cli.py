@@ -1,5 +1,6 @@
-"""The command line: run, check, validate, new, schema, list, explain, sweep, compare, report. Exit codes: 0 fine,
-1 an expectation failed, 2 bad input (a located message on stderr, never a traceback), 130 interrupted.
+"""The command line: run, check, validate, new, schema, list, explain, sweep, compare, report, dashboard. Exit
+codes: 0 fine, 1 an expectation failed, 2 bad input (a located message on stderr, never a traceback), 130
+interrupted.
 
 This module imports only what parsing the command line needs: `main` first sets up the process (`sim.tuning`,
 before numpy loads), then each command imports its own stage of the pipeline.
@@ -37,7 +38,8 @@ class UsageError(Exception):
 
 
 # Modules of the optional extras (pyproject.toml): a sweep without them installed is told which extra to add.
-EXTRAS = {"pandas": "sweep", "pyarrow": "sweep", "SALib": "sweep", "distributed": "cluster"}
+EXTRAS = {"pandas": "sweep", "pyarrow": "sweep", "SALib": "sweep", "distributed": "cluster", "solara": "viz",
+          "solara_assets": "viz", "altair": "viz"}
 
 
 def bundled_scenarios() -> Traversable:
@@ -92,6 +94,7 @@ def _simulate(scenario: Scenario, quiet: bool) -> Result:
 
     from sim.measure.experiment import run
 
+    tqdm.monitor_interval = 0  # no monitor thread: the chart workers fork from this process, and fork wants one thread
     total = 2 * scenario.run.replications * scenario.model.steps
     with tqdm(total=total, unit="run-step", desc=scenario.name, disable=quiet or None, leave=False,
               file=sys.stderr) as bar:
@@ -161,8 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         with charts.Drawing(result, out) as drawing:  # the reports are written while the actors' charts draw
             from sim.outputs import report
 
-            drawing.wait(report.FIGURES)
-            report.write_all(data, out, args.paper)
+            report.write_all(data, out, args.paper, drawing.wait)
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -529,6 +531,36 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+# What the dashboard imports from the viz extra; pandas is also the sweep extra's, so EXTRAS cannot name it here.
+DASHBOARD_NEEDS = ("solara", "solara_assets", "altair", "pandas", "networkx")
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve the model live in a browser; checked first (the extra, the scenario, the port), then the slow imports."""
+    from importlib.util import find_spec
+
+    from sim.scenario import load_scenario
+
+    if missing := [name for name in DASHBOARD_NEEDS if find_spec(name) is None]:
+        print(f"dashboard: {', '.join(missing)} not installed; the dashboard comes with geosim's viz extra: "
+              "pip install 'geosim[viz]'", file=sys.stderr)
+        return 2
+    path = scenario_path(args.scenario)
+    scenario = load_scenario(path)
+    from sim.app.serve import PortError, serve
+
+    def ready(url: str) -> None:
+        print(f"{scenario.title}: the dashboard is at {url} (Ctrl+C stops it)", flush=True)
+
+    try:
+        serve(path, args.host, args.port, ready)
+    except PortError as err:
+        raise UsageError(str(err)) from None
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def _scenario_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--replications", "-r", type=int, help="replicates (default: the scenario's run block)")
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's run block)")
@@ -626,6 +658,16 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("folder", help="a folder written by run or sweep")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="page size of report.pdf (default a4)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("dashboard", help="the model live in a browser, for class: sliders, step, play, replicates",
+                       description="Serve a page that runs a scenario live (Mesa's SolaraViz), from this machine "
+                                   "only: it needs no internet. Needs the viz extra: pip install 'geosim[viz]'.")
+    p.add_argument("scenario", nargs="?", default="us_india_defense_framework_2025",
+                   help=SCENARIO_HELP + " (default: the 2025 seed); the page lists the others too")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for the whole room)")
+    p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("explain", help="why one actor reacted as it did")
     p.add_argument("scenario", help=SCENARIO_HELP)

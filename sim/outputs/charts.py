@@ -252,8 +252,9 @@ def _undirected(a: np.ndarray) -> np.ndarray:
 
 
 def _jobs(result: Result) -> list[tuple[str, int]]:
-    """Every chart of a run as (file, actor), slowest first so that the workers finish together."""
-    return [("network.png", -1), ("trajectories.png", -1), ("drivers.png", -1), ("reactions.png", -1),
+    """Every chart of a run as (file, actor), in the order the reports show them: the reports are set while the
+    actors' charts are still drawing."""
+    return [("reactions.png", -1), ("drivers.png", -1), ("network.png", -1), ("trajectories.png", -1),
             *((f"actors/{code}.png", i) for i, code in enumerate(result.params.codes))]
 
 

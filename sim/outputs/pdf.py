@@ -7,6 +7,7 @@ matplotlib ships, so the report and its charts match and every character (a minu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -22,7 +23,8 @@ FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans
 BODY, SMALL, TABLE = 10.0, 8.5, 8.0  # font sizes, pt
 LINE = 1.45  # line height as a multiple of the font size
 MUTED = (95, 99, 104)
-MARKERS = ("\\", "**", "__", "~~", "--")  # fpdf2's markdown: every marker in plain text is escaped
+MARKERS = ("\\", "**", "__", "~~", "--")
+Ready = Callable[[str], None]  # fpdf2's markdown: every marker in plain text is escaped
 
 
 def _marked(text: str) -> str:
@@ -44,6 +46,7 @@ class Handout(FPDF):
         for style, name in FONT_FILES.items():
             self.add_font(FONT, style, str(fonts / name))
         self.running_title = title
+        self.ready: Ready = lambda name: None
         self.set_title(title)
         self.set_creator("geosim")
 
@@ -73,10 +76,12 @@ class Handout(FPDF):
         self.set_text_color(0)
 
 
-def render(doc: Document, folder: Path, path: Path, paper: str = "a4") -> int:
+def render(doc: Document, folder: Path, path: Path, paper: str = "a4", ready: Ready | None = None) -> int:
     """Write the handout to `path`, its figures read from `folder`; returns its number of pages. The first
-    section follows the title; every other one starts a page."""
+    section follows the title; every other one starts a page. `ready(name)` is called before a figure is read:
+    it waits until that chart is drawn, so the text can be set while the charts are still drawing."""
     pdf = Handout(doc.title, paper)
+    pdf.ready = ready or (lambda name: None)
     pdf.add_page()
     pdf.set_font(FONT, "B", 17)
     pdf.multi_cell(0, 8, doc.title, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -140,6 +145,7 @@ def _table(pdf: Handout, t: Table) -> None:
 
 
 def _figure(pdf: Handout, fig: Figure, folder: Path) -> None:
+    pdf.ready(fig.path)
     path = folder / fig.path
     if not path.is_file():
         return

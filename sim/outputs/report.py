@@ -3,6 +3,7 @@ one document built from summary.json alone (so `run_sim.py report DIR` writes th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +175,16 @@ def render(summary: dict[str, Any], folder: Path | None = None) -> str:
     return document.markdown(build(summary, folder))
 
 
-def write_all(summary: dict[str, Any], folder: Path, paper: str = "a4") -> list[Path]:
-    """report.md, report.html and report.pdf in `folder`, each whole or not at all."""
-    doc = build(summary, folder)
+def write_all(summary: dict[str, Any], folder: Path, paper: str = "a4",
+              drawing: Callable[[list[str]], None] | None = None) -> list[Path]:
+    """report.md, report.html and report.pdf in `folder`, each whole or not at all. `drawing`, when the charts are
+    still being drawn: it waits for the charts named, and the reports then show every chart (it is called before
+    each is read); without it, the reports show the charts already in `folder`."""
+    doc = build(summary, None if drawing else folder)
     atomic_write(folder / "report.md", lambda p: p.write_text(document.markdown(doc), encoding="utf-8"))
+    ready = (lambda name: drawing([name])) if drawing else None
+    atomic_write(folder / "report.pdf", lambda p: pdf.render(doc, folder, p, paper, ready))
+    if drawing:
+        drawing(list(FIGURES))
     atomic_write(folder / "report.html", lambda p: p.write_text(html.render(doc, folder), encoding="utf-8"))
-    atomic_write(folder / "report.pdf", lambda p: pdf.render(doc, folder, p, paper))
     return [folder / "report.md", folder / "report.html", folder / "report.pdf"]
