@@ -270,6 +270,14 @@ def _draw(job: tuple[str, int], out: Path, result: Result | None = None) -> None
     atomic_write(out / name, lambda tmp: draw(result, tmp) if draw else actor(result, i, tmp))
 
 
+def _threads() -> int:
+    """This process's threads, as the kernel counts them: a library's own threads (a thread pool in C) count too."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 class Drawing:
     """Every chart of a run being drawn, each written whole or not at all: reactions, drivers, network,
     trajectories, one per actor. As many processes draw as there are cores (matplotlib holds the GIL), so on two
@@ -289,7 +297,7 @@ class Drawing:
         self.pending: dict[str, AsyncResult[None]] = {}
         # fork copies one thread: a lock another thread holds (a test runner's, a Dask client's) would never be
         # released in the child, so a process that runs threads draws alone
-        if workers > 1 and sys.platform == "linux" and threading.active_count() == 1:
+        if workers > 1 and sys.platform == "linux" and _threads() == 1:
             _RESULT = result
             self.pool = mp.get_context("fork").Pool(workers)
             _RESULT = None  # the workers have it; this process must not keep a second reference alive

@@ -151,7 +151,7 @@ def _weights(s: dict[str, Any], ranked: list[tuple[str, dict[str, Any]]]) -> lis
     blocks: list[Any] = [
         Para("Each actor values the world through these weights (normalised to sum to 1). They are judgments, "
              "each with its rationale: the place to disagree."),
-        Table(["actor", *interests, "rationale"], rows, widths=[2.2, *([1.05] * len(interests)), 4.0]),
+        Table(["actor", *interests, "rationale"], rows, widths=[2.2, *([1.2] * len(interests)), 3.4]),
     ]
     if s.get("sources"):
         blocks.append(Para("Every figure of the scenario names its source; they are listed at the end."))
