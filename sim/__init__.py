@@ -2,7 +2,8 @@
 
 The package is laid out as the data flows, each stage importing only from the stages before it:
 `concepts` (interests, effect kinds, labels) -> `scenario` (the input) -> `model` -> `measure` -> `outputs`, with
-`sweep` and `cli` on top. Importing it changes nothing in the process; `sim.tuning` is for entry points.
+`sweep`, `app` (the classroom dashboard) and `cli` on top. Importing it changes nothing in the process;
+`sim.tuning` is for entry points.
 """
 
 __version__ = "0.4.0"  # also in pyproject.toml; a change of numbers is a new version (resume checks it)

@@ -1,7 +1,7 @@
 """The package's structure: imports point only down the pipeline, and no module needs another to be imported
 first.
 
-Stages, lowest first: concepts -> scenario -> model -> measure -> outputs -> sweep -> cli. A module may import
+Stages, lowest first: concepts -> scenario -> model -> measure -> outputs -> sweep -> app -> cli. A module may import
 from its own stage and the stages before it. `if TYPE_CHECKING:` imports are only for annotations (the interests
 name the kernel's State in their signatures) and are not counted.
 """
@@ -22,11 +22,11 @@ from sim.tuning import BLAS_THREADS
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "sim"
 STAGES = ("sim", "sim.concepts", "sim.scenario", "sim.data", "sim.model", "sim.measure", "sim.outputs", "sim.sweep",
-          "sim.tuning", "sim.cli")
+          "sim.tuning", "sim.app", "sim.cli")
 # sim.data (scenarios from public data) is scenario input too, but it writes scenarios and checks them with
 # sim.scenario, so it sits just after it.
 RANK = {"sim": 0, "sim.concepts": 0, "sim.scenario": 1, "sim.data": 1.5, "sim.model": 2, "sim.measure": 3,
-        "sim.outputs": 4, "sim.sweep": 5, "sim.tuning": 5, "sim.cli": 6}
+        "sim.outputs": 4, "sim.sweep": 5, "sim.tuning": 5, "sim.app": 5.5, "sim.cli": 6}
 
 
 def modules() -> dict[str, Path]:
