@@ -123,3 +123,21 @@ def test_the_chart_is_a_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         image.verify()
         assert image.format == "PNG" and image.size[0] > 600 and image.size[1] > 600
     assert not list(tmp_path.glob(".*")), "temporary files left behind"
+
+
+@pytest.mark.parametrize(("values", "scale"), [
+    ([-0.112, -0.354, -0.05, 0.0001], "linear"),  # 0.0001 prints as 0.000: it does not stretch the span
+    ([-0.74, 0.78, 0.0056, -0.05], "symlog"),
+    ([0.0, 0.0], "linear"),
+])
+def test_a_size_panel_is_log_only_past_two_orders_of_magnitude(values: list[float], scale: str) -> None:
+    import matplotlib.pyplot as plt
+
+    from sim.outputs import compare_chart
+
+    fig, ax = plt.subplots()
+    ax.plot(values, range(len(values)))
+    note = compare_chart._scale(ax, values)
+    assert ax.get_xscale() == scale
+    assert ("log scale" in note) == (scale == "symlog")
+    plt.close(fig)
