@@ -685,7 +685,8 @@ def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help='print only {"variants": [...], "differences": [{"actor", "kind": "label" or "size", '
                         '"labels", ...}], "unchanged": [...]}')
-    p.add_argument("--chart", metavar="FILE.png", help="draw each actor's label shares, valence at impact and posture change in every variant")
+    p.add_argument("--chart", metavar="FILE.png",
+                   help="draw each actor's label shares, valence at impact and posture change in every variant")
     _scenario_arg(p)
     p.set_defaults(func=cmd_compare)
     return ap
