@@ -7,6 +7,8 @@ import base64
 import io
 import json
 import re
+import subprocess
+import sys
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,3 +187,42 @@ def test_pdf_sets_markup_characters_as_text(tmp_path: Path) -> None:
     pdf.render(doc, tmp_path, tmp_path / "t.pdf")
     text = PdfReader(tmp_path / "t.pdf").pages[0].extract_text()
     assert '- run --set a__b=1 -- and ~~ #y $z$ @w <v> [u] \\t "q" = _' in text
+
+
+
+INTERRUPT = """
+import json, sys
+from pathlib import Path
+from sim import tuning
+tuning.tune()
+from sim.measure.experiment import run
+from sim.outputs import charts
+from sim.scenario import load_scenario
+
+out = Path(sys.argv[1])
+result = run(load_scenario(Path(sys.argv[2]), ["run.replications=4"]))
+try:
+    with charts.Drawing(result, out, workers=2) as drawing:
+        forked = drawing.pool is not None
+        drawing.wait(["reactions.png"])
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    pass
+with charts.Drawing(result, out / "all", workers=2) as whole:
+    pass
+print(json.dumps({"forked": forked, "jobs": len(drawing.jobs), "all": all(p.is_file() for p in whole.files())}))
+"""
+
+
+def test_interrupted_charts_leave_no_part_behind(tmp_path: Path) -> None:
+    """Ctrl-C while the chart workers draw: they stop, and no hidden half-written chart stays in the folder. Run in
+    a process of its own, single-threaded like the command line's, where the workers fork (a test process runs
+    threads, and draws alone)."""
+    done = subprocess.run([sys.executable, "-c", INTERRUPT, str(tmp_path), SEED], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    state = json.loads(done.stdout.splitlines()[-1])
+    assert state["forked"] and state["all"]
+    assert not list(tmp_path.rglob(".*")), "a half-written chart was left behind"
+    assert (tmp_path / "reactions.png").is_file()
+    assert len(list(tmp_path.glob("*.png")) + list((tmp_path / "actors").glob("*.png"))) < state["jobs"]

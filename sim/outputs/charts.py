@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import sys
 import textwrap
 import threading
@@ -299,7 +300,7 @@ class Drawing:
         # released in the child, so a process that runs threads draws alone
         if workers > 1 and sys.platform == "linux" and _threads() == 1:
             _RESULT = result
-            self.pool = mp.get_context("fork").Pool(workers)
+            self.pool = mp.get_context("fork").Pool(workers, initializer=_leave_interrupts_to_the_parent)
             _RESULT = None  # the workers have it; this process must not keep a second reference alive
             self.pending = {name: self.pool.apply_async(_draw, ((name, i), out)) for name, i in self.jobs}
             self.pool.close()
@@ -323,11 +324,30 @@ class Drawing:
         if self.pool is None:
             return
         if kind is None:
-            self.wait()
-            self.pool.join()
-        else:  # interrupted or failed: stop drawing; atomic writes leave no half-written chart behind
-            self.pool.terminate()
-            self.pool.join()
+            try:
+                self.wait()
+                self.pool.join()
+                return
+            except BaseException:  # Ctrl-C while the last charts draw, or one failed
+                self._stop()
+                raise
+        self._stop()
+
+    def _stop(self) -> None:
+        """Stop drawing, and remove the charts a worker was killed in the middle of (atomic_write's hidden file)."""
+        assert self.pool is not None
+        self.pool.terminate()
+        self.pool.join()
+        for name, _ in self.jobs:
+            path = self.out / name
+            for part in path.parent.glob(f".{path.stem}.*{path.suffix}"):
+                part.unlink(missing_ok=True)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the terminal's group: a worker that took it would die mid-chart with a
+    traceback of its own. The parent stops the workers and tidies up after them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def write_all(result: Result, out: Path, workers: int | None = None) -> list[Path]:
