@@ -106,6 +106,8 @@ def _output(args: argparse.Namespace, scenario: Scenario, prefix: str = "") -> P
     anything runs, so a folder that cannot be written costs no simulation."""
     from sim.outputs.files import writable_folder
 
+    if getattr(args, "resume", False) and not args.out:
+        raise OutputError("--resume needs --out DIR, the folder of the interrupted sweep")
     if args.out:
         out = Path(args.out)
     else:

@@ -296,3 +296,11 @@ def test_resuming_nothing_makes_no_folder(tmp_path: Path, capsys: pytest.Capture
                  "--out", str(out), "-q"]) == 2
     assert "nothing to resume: no such folder" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
+
+
+def test_resuming_without_out_says_which_folder_is_needed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", str(SEED), "--param", "model.closure=0.3,0.5", "-r", "2", "--resume", "-q"]) == 2
+    assert "--resume needs --out DIR, the folder of the interrupted sweep" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()

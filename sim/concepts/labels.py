@@ -24,7 +24,7 @@ COLOURS = {
 MEANINGS = {
     "welcomes": "the events serve the actor's interests and it does not move away from the parties",
     "engages": "a mixed bag at impact, and the actor moves toward the parties",
-    "hedges": "the actor loses, but keeps its ties with the parties",
+    "hedges": "the actor loses, but keeps its ties with the parties (or gains, but moves away from them)",
     "counterbalances": "the actor loses and arms, or moves away from the parties and toward their rivals (or, "
                        "mixed at impact, arms)",
     "opposes": "the actor loses and moves away from the parties",

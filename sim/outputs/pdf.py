@@ -25,6 +25,7 @@ from sim.outputs.document import Block, Bullets, Document, Figure, Para, Table, 
 
 PAPER = {"a4": ("a4", 210.0, 297.0), "letter": ("us-letter", 215.9, 279.4)}  # Typst's name, width, height (mm)
 MARGIN_X, MARGIN_Y = 16.0, 15.0  # mm
+WHOLE_TABLE = 24  # a table of this many rows or fewer is kept on one page
 TALLEST = 0.78  # a figure may take this share of the page's text height (the rest for its caption and heading)
 BODY, SMALL, TABLE = 10.0, 8.5, 8.0  # font sizes, pt
 MUTED = "rgb(95, 99, 104)"
@@ -96,7 +97,10 @@ def _block(block: Block, folder: Path, text_width: float, room: float, ready: Re
         widths = block.widths or [1.0] * len(block.header)
         cells = ", ".join(f"[{inline(c)}]" for row in block.rows for c in row)
         head = ", ".join(f"[{inline(h)}]" for h in block.header)
-        return [f"#table(columns: ({', '.join(f'{w}fr' for w in widths)},), table.header({head}), {cells})", ""]
+        table = f"table(columns: ({', '.join(f'{w}fr' for w in widths)},), table.header({head}), {cells})"
+        if len(block.rows) <= WHOLE_TABLE:  # on one page, not a heading and a row left at the foot of one
+            return [f"#block(breakable: false, {table})", ""]
+        return [f"#{table}", ""]
     return _figure(block, folder, text_width, room, ready)
 
 

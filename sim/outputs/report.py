@@ -23,9 +23,11 @@ FIGURES = {
 
 
 def order(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Parties first, then by label in LABELS' order: the table reads from friends to foes."""
-    return sorted(summary["actors"].items(),
-                  key=lambda kv: (not kv[1]["party"], LABELS.index(kv[1]["reaction"]), kv[0]))
+    """By label in LABELS' order (friends to foes), then by the label's share, as reactions.png has them: the
+    table and the chart list the actors in one order."""
+    items = list(summary["actors"].items())
+    return [kv for _, kv in sorted(enumerate(items), key=lambda e: (
+        LABELS.index(e[1][1]["reaction"]), -e[1][1]["reaction_share"][e[1][1]["reaction"]], e[0]))]
 
 
 def signed(x: float, digits: int = 3) -> str:
@@ -160,6 +162,8 @@ def _weights(s: dict[str, Any], ranked: list[tuple[str, dict[str, Any]]]) -> lis
 
 def _reproduce(s: dict[str, Any]) -> list[Any]:
     command = s.get("command") or f"run_sim.py run {s['scenario']} --seed {s['seed']} -r {s['replications']}"
+    if command.startswith("run_sim.py "):  # in a checkout it runs through uv, as the README says
+        command = "uv run " + command
     return [
         Para(f"`{command}`"),
         Table(["what", "value"], [["scenario", f"{s['scenario']} ({s['title']})"],
