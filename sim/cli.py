@@ -48,14 +48,16 @@ def bundled_scenarios() -> Traversable:
 
 
 def scenario_path(arg: str) -> Path:
-    """A scenario file as given, or a shipped scenario by name (`us_india_defense_framework_2025`) when no such
-    file exists here; a name that is neither is left for the loader to call 'no such file'."""
+    """A scenario file as given, or a shipped scenario or variant by name (`us_india_defense_framework_2025`,
+    `border_crisis`) when no such file exists here; a name that is neither is left for the loader to call 'no such
+    file'."""
     path = Path(arg)
     if path.exists():
         return path
-    shipped = bundled_scenarios() / (arg if arg.endswith(".yaml") else f"{arg}.yaml")
-    if path.parent == Path(".") and shipped.is_file():
-        return Path(str(shipped))
+    name = arg if arg.endswith(".yaml") else f"{arg}.yaml"
+    for shipped in (bundled_scenarios() / name, bundled_scenarios() / "variants" / name):
+        if path.parent == Path(".") and shipped.is_file():
+            return Path(str(shipped))
     return path
 
 
@@ -341,6 +343,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     folder = Path(args.folder) if args.folder else Path(str(bundled_scenarios()))
     files = sorted(folder.glob("*.yaml"))
+    if not args.folder:  # the seed's variants ship with it, and run by name like it
+        files += sorted((folder / "variants").glob("*.yaml"))
     if not files:
         print(f"no scenarios in {folder}", file=sys.stderr)
         return 2

@@ -131,6 +131,10 @@ CASES = [
     # YAML itself
     Case("yaml_syntax_error", seed_edit("  CHN:\n", r"^(    name: )(.*)$", rf"\1\2{HERE}: PRC"),
          r"YAML syntax error: mapping values are not allowed here"),
+    Case("unquoted_group_statement",
+         seed_edit("expectations:\n", r'\{expect: "most of neighbours: engages or welcomes"',
+                   rf"{{expect: most of neighbours{HERE}: engages or welcomes"),
+         r"YAML syntax error: .*got ':'; a ': ' inside a value in \{ \} must be quoted"),
     Case("tab_indentation", seed_edit("  CHN:\n", r"^    (name: .*)$", rf"{HERE}\t\1"),
          r"YAML syntax error: .*'\\t'.*indent with spaces"),
     Case("duplicate_key_top_level", _duplicate_top_level,

@@ -241,6 +241,9 @@ def test_a_shipped_scenario_can_be_named_from_anywhere(tmp_path: Path, monkeypat
     assert main(["list"]) == 0
     listed = capsys.readouterr().out
     assert f"{NAME}.yaml  " in listed and "INVALID" not in listed
+    assert "variants/border_crisis.yaml  " in listed  # the seed's variants ship with it
+    assert main(["validate", "border_crisis"]) == 0  # and run by name
+    assert capsys.readouterr().out.startswith("border_crisis: ok (")
     assert main(["validate", "no_such_scenario"]) == 2  # a name that is neither stays an error
     assert "no_such_scenario" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())

@@ -146,6 +146,8 @@ def _syntax_problem(file: str, err: yaml.MarkedYAMLError) -> Problem:
         what += "; indent with spaces, YAML does not allow tabs"
     elif "block end" in what or "mapping values are not allowed" in what:
         what += "; check the indentation and that a ': ' inside a value is quoted"
+    elif "flow mapping" in what and "got ':'" in what:  # {expect: most of quad: welcomes}
+        what += "; a ': ' inside a value in { } must be quoted: {expect: \"most of quad: welcomes\"}"
     return Problem(file, line, col, (), f"YAML syntax error: {what}")
 
 
