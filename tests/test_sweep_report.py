@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -178,3 +179,13 @@ def test_the_reproduce_command_gives_the_same_points(grid: tuple[Path, dict], de
     again = build(Sweep(design=kind, samples=samples, seed=int(words[words.index("--seed") + 1]), params=params))
     assert np.array_equal(again.points, np.array(manifest["points"]))
     assert int(words[words.index("-r") + 1]) == manifest["replications"]
+    assert words[:4] == ["uv", "run", "run_sim.py", "sweep"]
+
+
+def test_the_reproduce_command_names_a_shipped_scenario_by_name() -> None:
+    """A path inside this installation would not run on another machine; the name does."""
+    shipped = Path(str(resources.files("sim") / "scenarios" / "us_india_defense_framework_2025.yaml")).resolve()
+    manifest = {"scenario_file": str(shipped), "samples": 8, "replications": 2, "seed": 1,
+                "problem": {"bounds": [[0.1, 0.7]]}, "points": [[0.1], [0.7]], "names": ["model.closure"]}
+    words = shlex.split(command({"design": "grid", "parameters": ["model.closure"]}, manifest))
+    assert words[4] == "us_india_defense_framework_2025"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -248,7 +249,11 @@ def _sensitivity(summary: dict[str, Any], sens: dict[str, Any], chart: bool) -> 
 def command(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
     """The command that runs this sweep again: the same design, points, replicates and seed."""
     design = summary["design"]
-    words = ["run_sim.py", "sweep", manifest["scenario_file"]]
+    file = Path(manifest["scenario_file"])
+    shipped = Path(str(resources.files("sim") / "scenarios")).resolve()
+    # a shipped scenario runs by name anywhere; its path inside this installation would not
+    scenario = file.stem if file.is_absolute() and file.resolve().is_relative_to(shipped) else str(file)
+    words = ["uv", "run", "run_sim.py", "sweep", scenario]
     for override in manifest.get("overrides") or []:
         words += ["--set", override]
     if design != "grid":
