@@ -229,10 +229,18 @@ def network(result: Result, path: Path) -> None:
         ax.set_title(title, loc="left")
         ax.axis("off")
         ax.margins(0.08)
-    for i, j in moved:
-        x, y = (pos[i] + pos[j]) / 2
-        axes[1].annotate(f"{change[i, j]:+.3f}", (x, y), fontsize=10, ha="center", va="center",
-                         bbox={"boxstyle": "round,pad=0.15", "fc": "#fff7dd", "ec": "none"})
+    for k, (i, j) in enumerate(moved, start=1):
+        # a small number on the tie, off its middle where the ties of a busy node meet; the signed change is in
+        # the list under the panel, where no line or name can hide its sign
+        x, y = pos[i] + (0.38 if k % 2 else 0.62) * (pos[j] - pos[i])
+        axes[1].annotate(str(k), (x, y), fontsize=10, fontweight="bold", ha="center", va="center",
+                         bbox={"boxstyle": "circle,pad=0.2", "fc": "#fff7dd", "ec": "#c9a227", "lw": 1})
+    listed = [f"{k}  {p.codes[i]}-{p.codes[j]} {change[i, j]:+.3f}" for k, (i, j) in enumerate(moved, start=1)]
+    half = (len(listed) + 1) // 2
+    axes[1].text(0.0, -0.02, "Moved most by the events (with minus without):\n" + "\n".join(
+        "      ".join(row) for row in zip(listed[:half], listed[half:] + [""] * (2 * half - len(listed)),
+                                       strict=True)),
+        transform=axes[1].transAxes, va="top", fontsize=11, family="DejaVu Sans")
     handles = [plt.Line2D([], [], color=GAIN_TIE, lw=4, label="friendly tie"),
                plt.Line2D([], [], color=LOSS, lw=4, label="hostile tie"),
                plt.Line2D([], [], color="#f2c14e", lw=10, alpha=0.75, label="moved most by the events"),
@@ -241,8 +249,8 @@ def network(result: Result, path: Path) -> None:
     fig.suptitle(wrap(f"Alignments: {result.scenario.title}", 90), x=0.01, ha="left", fontsize=16,
                  fontweight="bold")
     fig.text(0.01, 0.085, wrap(f"Ties of strength {SHOWN_TIE} or more (mean of both directions); node size: military "
-                               "spending; colour: reaction; black ring: a party. Numbers: the change the events made "
-                               "(with minus without).", 150), fontsize=10, color="#555")
+                               "spending; colour: reaction; black ring: a party. Numbered: the ties the events moved "
+                               "most, listed under the right panel.", 150), fontsize=10, color="#555")
     fig.tight_layout(rect=(0, 0.11, 1, 0.96))
     fig.savefig(path, pil_kwargs=PNG)
     plt.close(fig)
