@@ -356,10 +356,3 @@ def _leave_interrupts_to_the_parent() -> None:
     """Ctrl-C reaches every process of the terminal's group: a worker that took it would die mid-chart with a
     traceback of its own. The parent stops the workers and tidies up after them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def write_all(result: Result, out: Path, workers: int | None = None) -> list[Path]:
-    """Every chart of a run (see Drawing); returns their paths once all are written."""
-    with Drawing(result, out, workers) as drawing:
-        pass
-    return drawing.files()

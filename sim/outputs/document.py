@@ -8,8 +8,10 @@ Inline markup inside any text is the small common part of markdown: **bold**, *i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+Ready = Callable[[str], None]  # waits until the chart of that name is drawn (the renderers call it before reading one)
 INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|`(.+?)`")
 
 

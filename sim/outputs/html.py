@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from sim.outputs.document import Bullets, Document, Figure, Para, Table, spans
+from sim.outputs.document import Bullets, Document, Figure, Para, Ready, Table, spans
 
 TAGS = {"b": "strong", "i": "em", "code": "code"}
 
@@ -30,10 +30,13 @@ def _environment() -> Environment:
     return env
 
 
-def render(doc: Document, folder: Path) -> str:
-    """The page, its figures read from `folder` and embedded as data URIs; a figure not drawn is left out."""
+def render(doc: Document, folder: Path, ready: Ready | None = None) -> str:
+    """The page, its figures read from `folder` and embedded as data URIs; a figure not drawn is left out.
+    `ready(name)`, if given, is called before a figure is read (it waits for a chart still being drawn)."""
     images = {}
     for fig in doc.figures():
+        if ready:
+            ready(fig.path)
         path = folder / fig.path
         if path.is_file():
             images[fig.path] = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")

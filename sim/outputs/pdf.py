@@ -14,14 +14,13 @@ nothing in a scenario's text (an asterisk, a dollar, a hash) can be read as mark
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
 import typst
 from PIL import Image
 
-from sim.outputs.document import Block, Bullets, Document, Figure, Para, Table, spans
+from sim.outputs.document import Block, Bullets, Document, Figure, Para, Ready, Table, spans
 
 PAPER = {"a4": ("a4", 210.0, 297.0), "letter": ("us-letter", 215.9, 279.4)}  # Typst's name, width, height (mm)
 MARGIN_X, MARGIN_Y = 16.0, 15.0  # mm
@@ -30,7 +29,6 @@ TALLEST = 0.78  # a figure may take this share of the page's text height (the re
 BODY, SMALL, TABLE = 10.0, 8.5, 8.0  # font sizes, pt
 MUTED = "rgb(95, 99, 104)"
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-Ready = Callable[[str], None]
 
 PREAMBLE = """\
 #set document(title: {title}, author: "geosim")

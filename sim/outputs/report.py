@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.concepts.labels import LABELS, MEANINGS, PASS_SHARE
-from sim.outputs import document, html, pdf
+from sim.outputs import formats
 from sim.outputs.document import Bullets, Document, Figure, Para, Section, Table
-from sim.outputs.files import atomic_write
 
 CLOSE_CALL = 0.25  # a mean reaction this near a label boundary (as a share of its threshold) is flagged
 FIGURES = {
@@ -174,21 +173,9 @@ def _reproduce(s: dict[str, Any]) -> list[Any]:
     ]
 
 
-def render(summary: dict[str, Any], folder: Path | None = None) -> str:
-    """report.md."""
-    return document.markdown(build(summary, folder))
-
-
 def write_all(summary: dict[str, Any], folder: Path, paper: str = "a4",
               drawing: Callable[[list[str]], None] | None = None) -> list[Path]:
-    """report.md, report.html and report.pdf in `folder`, each whole or not at all. `drawing`, when the charts are
-    still being drawn: it waits for the charts named, and the reports then show every chart (it is called before
-    each is read); without it, the reports show the charts already in `folder`."""
+    """report.md, report.html and report.pdf in `folder`. `drawing`, when the charts are still being drawn: it waits
+    for the charts named, and the reports show every chart; without it, they show the charts already in `folder`."""
     doc = build(summary, None if drawing else folder)
-    atomic_write(folder / "report.md", lambda p: p.write_text(document.markdown(doc), encoding="utf-8"))
-    ready = (lambda name: drawing([name])) if drawing else None
-    atomic_write(folder / "report.pdf", lambda p: pdf.render(doc, folder, p, paper, ready))
-    if drawing:
-        drawing(list(FIGURES))
-    atomic_write(folder / "report.html", lambda p: p.write_text(html.render(doc, folder), encoding="utf-8"))
-    return [folder / "report.md", folder / "report.html", folder / "report.pdf"]
+    return formats.write(doc, folder, paper, (lambda name: drawing([name])) if drawing else None)

@@ -13,14 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.outputs import document, html, pdf
+from sim.outputs import formats
 from sim.outputs.document import Block, Bullets, Document, Figure, Para, Section, Table
-from sim.outputs.files import atomic_write
 from sim.sweep.analysis import OUTCOMES, index_key, method_of, span, valid
 from sim.sweep.store import StoreError, chart_name, phase_name
-
-FILES = ("report.md", "report.html", "report.pdf")
-
 
 # what `rewrite` reads; a folder whose files lack one is not a finished sweep (or comes from another program)
 SUMMARY_KEYS = ("scenario", "scenario_hash", "version", "design", "points", "parameters", "tipping_points",
@@ -283,19 +279,10 @@ def _reproduce(summary: dict[str, Any], manifest: dict[str, Any]) -> list[Block]
     ]
 
 
-def render(summary: dict[str, Any], manifest: dict[str, Any], charts: list[str]) -> str:
-    """report.md; `charts` are the file names of the figures that exist, and it links only those."""
-    return document.markdown(build(summary, manifest, charts=charts))
-
-
 def write_all(summary: dict[str, Any], manifest: dict[str, Any], folder: Path, charts: list[str] | None = None,
               paper: str = "a4") -> list[Path]:
     """report.md, report.html and report.pdf in the sweep's folder, each whole or not at all."""
-    doc = build(summary, manifest, folder, charts)
-    atomic_write(folder / "report.md", lambda p: p.write_text(document.markdown(doc), encoding="utf-8"))
-    atomic_write(folder / "report.html", lambda p: p.write_text(html.render(doc, folder), encoding="utf-8"))
-    atomic_write(folder / "report.pdf", lambda p: pdf.render(doc, folder, p, paper))
-    return [folder / name for name in FILES]
+    return formats.write(build(summary, manifest, folder, charts), folder, paper)
 
 
 def rewrite(folder: Path, paper: str = "a4") -> list[Path]:
