@@ -31,7 +31,7 @@ TUNED_ON = (
     "2020_abraham_accords_uae_israel",
 )
 HELD_BACK = (
-    "2009_us_colombia_bases_agreement", "2014_russia_crimea_annexation", "2015_iran_nuclear_deal_jcpoa",
+    "2009_us_colombia_bases_agreement", "2014_russia_crimea_annexation",
     "2017_turkey_s400_purchase", "2022_china_solomon_islands_security_pact",
 )
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"

@@ -47,8 +47,9 @@ def test_episode_keeps_the_rules(path: Path) -> None:
 @pytest.mark.parametrize("path", EPISODES, ids=lambda p: p.stem)
 def test_the_outside_check_stays_outside(path: Path) -> None:
     text = path.read_text(encoding="utf-8").lower()
-    for word in ("aukus", "quadrilateral security dialogue", "civil nuclear", "123 agreement"):
-        assert word not in text
+    for word in ("aukus", "quadrilateral security dialogue", "civil nuclear", "123 agreement", "nuclear deal",
+                 "nuclear agreement"):
+        assert word not in text and word.replace(" ", "_") not in path.stem.lower()
 
 
 def test_the_weights_book_is_valid() -> None:
