@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.model import kernel
-from sim.model.engine import simulate
+from sim.measure.analysis import measure
+from sim.model.engine import Trajectory
 from sim.model.mesa_model import ReactionModel
-from sim.model.params import compile_scenario, stack
+from sim.model.params import compile_scenario
 from sim.scenario.schema import Sweep
 from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK, points_per_chunk
-from sim.sweep.chunk import Job, scenario_at
+from sim.sweep.chunk import Job, run_chunk, scenario_at
 from sim.sweep.design import parse_param
 from sim.sweep.run import plan, run_sweep
 from sim.sweep.store import read_runs
@@ -31,45 +31,67 @@ SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
 PARAMS = ["actors.CHN.interests.security=0.1:0.6:3", "events.framework_signed.effects.0.alignment.delta=0.05,0.2"]
 
 
-def small_plan(replications: int = 3, params: list[str] | None = None, design: str = "grid", samples: int = 8):
+def small_plan(replications: int = 3, params: list[str] | None = None, design: str = "grid", samples: int = 8,
+               chunk_runs: int | None = None):
     spec = Sweep(design=design, samples=samples, replications=replications, seed=7,
                  params=[parse_param(p) for p in params or PARAMS])
-    return plan(SEED, [], spec)
+    return plan(SEED, [], spec, chunk_runs)
 
 
 def table(out: Path) -> pd.DataFrame:
     return read_runs(out).to_pandas()
 
 
-def test_a_sweep_run_is_the_single_mesa_run(tmp_path: Path) -> None:
-    """Run k of a sweep batch equals, to the last bit, the Mesa run with the same parameters and seed."""
-    p = small_plan(replications=2)
+def test_a_sweep_run_is_the_single_mesa_run() -> None:
+    """The sweep's own chunk code gives, for every replicate of a point, exactly what the Mesa model gives for the
+    same parameters and random numbers, measured the same way: labels, posture, moves and valence."""
+    p = small_plan(replications=3)
     job: Job = p.jobs[0]
-    points = job.points[:3]
-    compiled = [compile_scenario(scenario_at(job, values)) for _, values in points]
-    cal = kernel.calibrate(stack(compiled)).repeat(job.replications)
-    keys = [(job.seed, point, r, 0) for point, _ in points for r in range(job.replications)]
-    batch = simulate(stack(compiled).repeat_each(job.replications), keys, True, calibration=cal)
-    k = 5  # point index 2, replicate 1
-    model = ReactionModel(compiled[2], keys[k], with_events=True)
-    while model.running:
-        model.step()
-    assert np.array_equal(model.state.alignment[0], batch.alignment[k, -1])
-    assert np.array_equal(model.state.posture[0], batch.posture[k, -1])
+    assert len(job.points) >= 3
+    rows = [row for row in run_chunk(job) if row["point"] == job.points[2][0]]
+    point, values = job.points[2]
+    params = compile_scenario(scenario_at(job, values))
+    runs = {}
+    for with_events in (True, False):
+        models = [ReactionModel(params, (job.seed, point, r, 0), with_events) for r in range(job.replications)]
+        for model in models:
+            while model.running:
+                model.step()
+        paths = [m.trajectory() for m in models]
+        runs[with_events] = Trajectory(*(np.concatenate([getattr(t, f) for t in paths])
+                                         for f in ("alignment", "posture", "interests", "valence")))
+    stakes = models[0].calibration.stakes[0]
+    r = measure(params, stakes, runs[True], runs[False], scenario_at(job, values).model.labels)
+    valence = r.valence.sum(axis=2)
+    assert len(rows) == job.replications
+    for rep, row in enumerate(rows):
+        for i, code in enumerate(params.codes):
+            assert row[f"label.{code}"] == r.labels[rep, i]
+            assert row[f"posture.{code}"] == r.d_posture[rep, i]
+            assert row[f"toward_parties.{code}"] == r.toward_parties[rep, i]
+            assert row[f"valence.{code}"] == valence[rep, i]
 
 
 def test_serial_process_pool_and_dask_agree(tmp_path: Path) -> None:
-    p = small_plan()
+    """Several chunks per executor, so that how chunks are shared out and gathered is part of what must agree."""
+    p = small_plan(chunk_runs=6)  # two points of three replicates a chunk: three chunks
+    assert len(p.jobs) == 3
     run_sweep(p, tmp_path / "serial", "local", 1, None, False)
     run_sweep(p, tmp_path / "pool", "local", 2, None, False)
     run_sweep(p, tmp_path / "dask", "dask", 2, None, False)
     serial = table(tmp_path / "serial")
     assert len(serial) == 6 * 3 and serial["error"].isna().all()
+    assert len(list((tmp_path / "dask" / "runs").glob("part-*.parquet"))) == 3
     pd.testing.assert_frame_equal(serial, table(tmp_path / "pool"))
     pd.testing.assert_frame_equal(serial, table(tmp_path / "dask"))
     a = pd.read_parquet(tmp_path / "serial" / "sweep_summary.parquet")
     b = pd.read_parquet(tmp_path / "dask" / "sweep_summary.parquet")
     pd.testing.assert_frame_equal(a, b)
+    # and one chunk of all six points gives the same rows as three chunks
+    single = small_plan()
+    assert len(single.jobs) == 1
+    run_sweep(single, tmp_path / "one", "local", 1, None, False)
+    pd.testing.assert_frame_equal(serial, table(tmp_path / "one"))
 
 
 def test_resume_after_sigkill_gives_the_same_table(tmp_path: Path) -> None:

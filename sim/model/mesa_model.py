@@ -12,7 +12,7 @@ import mesa
 import numpy as np
 
 from sim.model import kernel
-from sim.model.engine import RunKey, run_generator
+from sim.model.engine import RunKey, Trajectory, run_generator
 from sim.model.params import Params
 
 
@@ -58,7 +58,10 @@ class ReactionModel(mesa.Model):
         self.derived = kernel.derive(self.state, self.params, self.calibration)
         for i, code in enumerate(self.params.codes):
             StateAgent(self, i, code)
+        self.valence = np.zeros((1, self.params.n, len(self.params.interests)))  # what the events did at impact
         self.utilities = self._utilities()
+        self._path: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._record()
         self.datacollector = mesa.DataCollector(
             model_reporters={"tension": "tension", "mean_posture": "mean_posture"},
             agent_reporters={"code": "code", "posture": "posture", "utility": "utility"},
@@ -66,8 +69,17 @@ class ReactionModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _utilities(self) -> np.ndarray:
-        x = kernel.interests(self.state, self.params, kernel.terms(self.state, self.params, self.derived.setting))
-        return (x[0] * self.params.weights[0] / self.calibration.stakes[0]).sum(axis=1)
+        self._interests = kernel.interests(self.state, self.params,
+                                           kernel.terms(self.state, self.params, self.derived.setting))
+        return (self._interests[0] * self.params.weights[0] / self.calibration.stakes[0]).sum(axis=1)
+
+    def _record(self) -> None:
+        self._path.append((self.state.alignment[0].copy(), self.state.posture[0].copy(), self._interests[0].copy()))
+
+    def trajectory(self) -> Trajectory:
+        """The run so far in the batch engine's form, so that a Mesa run is measured as batch runs are."""
+        alignment, posture, values = (np.stack(x)[None] for x in zip(*self._path, strict=True))
+        return Trajectory(alignment, posture, values, self.valence.copy())
 
     @property
     def tension(self) -> float:
@@ -81,7 +93,8 @@ class ReactionModel(mesa.Model):
     def step(self) -> None:
         t = self.steps - 1  # Mesa counts steps from 1; the scenario's timeline from 0
         for event in (e for e in self.events if e.at == t):
-            self.derived, _, _ = kernel.strike(self.state, self.params, self.calibration, event)
+            self.derived, _, impact = kernel.strike(self.state, self.params, self.calibration, event)
+            self.valence += impact
         n = self.params.n
         u = self.rng.random((n, n + 1))[None]
         # computed afresh from the state each step, so alignment, posture or capability changed by hand between
@@ -93,6 +106,7 @@ class ReactionModel(mesa.Model):
         d_post = np.array([a.move_posture for a in ordered])[None]
         kernel.apply_moves(self.state, d_align, d_post)
         self.utilities = self._utilities()
+        self._record()
         self.datacollector.collect(self)
         if self.steps >= self.params.steps:
             self.running = False
