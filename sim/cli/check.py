@@ -1,0 +1,96 @@
+"""check: run scenarios and score their expectations, per file and in total."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.cli.common import SCENARIO_HELP, OutputError, UsageError, load, scenario_arg, simulate
+
+if TYPE_CHECKING:
+    from sim.measure.experiment import Result
+    from sim.scenario import Scenario
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="run scenarios and compare with their expectations (exit 1 on a miss)")
+    p.add_argument("scenarios", nargs="+", help=SCENARIO_HELP)
+    p.add_argument("--json", action="store_true",
+                   help='print only {"files": [{"file", "passed", "total"}...], "passed": k, "total": n}')
+    p.add_argument("--chart", metavar="FILE.png", help="draw the score per file and in total")
+    p.add_argument("--why", action="store_true", help="under each miss, why its actor did what it did")
+    scenario_arg(p)
+    p.set_defaults(func=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sim.measure.expect import check
+
+    if args.chart:  # checked before anything runs, so a bad path costs no simulation
+        from sim.outputs.files import writable_folder
+
+        if problem := writable_folder(Path(args.chart).resolve().parent):
+            raise OutputError(f"--chart {args.chart}: {problem}")
+    from sim.scenario.loader import is_weights_book, load_weights
+
+    books = [path for path in args.scenarios if is_weights_book(path)]
+    for path in books:  # `check history/*.yaml` takes in the weights book: said, checked, and passed by
+        load_weights(path)
+        print(f"{path}: a weights book (for `new --weights-from`), not a scenario: skipped", file=sys.stderr)
+    if len(books) == len(args.scenarios):
+        raise UsageError("no scenario to check among the files given (only weights books)")
+    scores = []
+    say = (lambda *a: None) if args.json else print
+    for path in args.scenarios:
+        if path in books:
+            continue
+        scenario = load(path, args)
+        if not scenario.expectations:
+            say(f"{path}: no expectations to check")
+            scores.append({"file": path, "passed": 0, "total": 0})
+            continue
+        result = simulate(scenario, args.quiet or args.json)
+        verdicts = check(scenario, result.reactions)
+        w = max(len(v.expect) for v in verdicts)
+        ow = max(len(v.observed) for v in verdicts)
+        say(f"{path} ({scenario.run.replications} replicates, seed {scenario.run.seed})")
+        say(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass")
+        for v in verdicts:
+            say(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO'}")
+            if args.why and not v.passed and (why := _why(v.expect, scenario, result)):
+                say(textwrap.indent(textwrap.fill(why, 100), "      "))
+        passed = sum(v.passed for v in verdicts)
+        say(f"  {passed} of {len(verdicts)} hold")
+        scores.append({"file": path, "passed": passed, "total": len(verdicts)})
+    passed, total = sum(s["passed"] for s in scores), sum(s["total"] for s in scores)
+    if args.chart:
+        from sim.outputs import bench
+        from sim.outputs.files import atomic_write
+
+        atomic_write(Path(args.chart), lambda p: bench.scores(scores, p))
+        say(f"chart: {args.chart}")
+    if args.json:
+        print(json.dumps({"files": scores, "passed": passed, "total": total}, indent=2))
+    elif len(scores) > 1:
+        w = max(len(s["file"]) for s in scores)
+        print(f"\n{'file':<{w}}  holds")
+        for s in scores:
+            print(f"{s['file']:<{w}}  {s['passed']:>3} of {s['total']}")
+        print(f"{'total':<{w}}  {passed:>3} of {total} ({passed / max(total, 1):.0%})")
+    return 1 if passed < total else 0
+
+
+def _why(expect: str, scenario: Scenario, result: Result) -> str:
+    """The actor's reaction in words, for a missed statement about one actor (a group's has none)."""
+    from sim.measure.analysis import explain
+    from sim.scenario.statements import Change, Reaction, parse
+
+    statement = parse(expect)
+    if not isinstance(statement, Reaction | Change):
+        return ""
+    names = {c: a.name for c, a in scenario.actors.items()}
+    return explain(result.reactions, result.params.codes.index(statement.actor), names)

@@ -1,0 +1,42 @@
+"""explain: why one actor reacted as it did."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sim.cli.common import SCENARIO_HELP, load, scenario_arg, simulate
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("explain", help="why one actor reacted as it did")
+    p.add_argument("scenario", help=SCENARIO_HELP)
+    p.add_argument("--actor", "-a", required=True, help="actor code, e.g. FRA")
+    scenario_arg(p)
+    p.set_defaults(func=cmd_explain)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from sim.measure.analysis import explain
+
+    scenario = load(args.scenario, args)
+    code = args.actor.upper()
+    if code not in scenario.actors:
+        print(f"{args.scenario}: unknown actor '{args.actor}'; actors are: {', '.join(scenario.actors)}",
+              file=sys.stderr)
+        return 2
+    result = simulate(scenario, args.quiet)
+    r = result.reactions
+    i = result.params.codes.index(code)
+    names = {c: a.name for c, a in scenario.actors.items()}
+    print(explain(r, i, names))
+    weights = scenario.actors[code].interests
+    total = sum(weights.values())
+    w = max(len(name) for name in r.interests) + 2
+    print(f"\n{'interest':<{w + 3}}weight   at impact   after reactions")
+    for k, weight in enumerate(result.params.weights[0, i]):
+        print(f"  {r.interests[k]:<{w}} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
+              f"{r.d_interest[:, i, k].mean():>+9.4f}")
+    print(f"\n(weights as given: {', '.join(f'{k} {v:g}' for k, v in weights.items())}; normalised by {total:g})")
+    print("label shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i).items()))
+    return 0

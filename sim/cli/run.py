@@ -1,0 +1,68 @@
+"""run a scenario: its replicates and twins, then summary.json, timeseries.csv, charts and reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from sim.cli.common import SCENARIO_HELP, load, output_folder, scenario_arg, simulate, unfilled
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run a scenario; write summary, time series, charts and a report")
+    p.add_argument("scenario", help=SCENARIO_HELP)
+    scenario_arg(p)
+    p.add_argument("--out", help="output folder (default: reports/<scenario>/<timestamp>/ here)")
+    p.add_argument("--json", action="store_true", help="print summary.json to stdout")
+    p.add_argument("--no-charts", action="store_true", help="skip the PNG charts (faster)")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="page size of report.pdf (default a4)")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.outputs import summary
+    from sim.outputs.files import atomic_write
+
+    scenario = load(args.scenario, args)
+    if todo := unfilled(args.scenario):
+        print(f"note: {args.scenario} still has {todo} places that say TO FILL IN (placeholder weights or event); "
+              "its reactions say little until they are filled in", file=sys.stderr)
+    new = not (args.out and Path(args.out).exists())
+    out = output_folder(args, scenario)
+    try:
+        result = simulate(scenario, args.quiet or args.json)
+    except BaseException:  # interrupted or failed: leave no empty folder behind that this run made
+        if new and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+        raise
+    data = summary.build(result, command=" ".join([args.prog, shlex.join(args.argv)]))
+    atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
+    atomic_write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
+    if args.no_charts:
+        from sim.outputs import report
+
+        report.write_all(data, out, args.paper)
+    else:
+        from sim.outputs import charts
+
+        with charts.Drawing(result, out) as drawing:  # the reports are written while the actors' charts draw
+            from sim.outputs import report
+
+            report.write_all(data, out, args.paper, drawing.wait)
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    width = max(len(a["name"]) for a in data["actors"].values())
+    print(f"{scenario.title}: {data['replications']} replicates x {data['steps']} months, seed {data['seed']}")
+    for code, a in data["actors"].items():
+        share = a["reaction_share"][a["reaction"]]
+        print(f"  {a['name']:<{width}} {code:<4} {a['reaction']:<16} {share:>4.0%}")
+    if data["expectations_total"]:
+        print(f"expectations: {data['expectations_passed']} of {data['expectations_total']} hold "
+              f"(details: {args.prog} check {args.scenario})")
+    print(f"written: {out}/ (report.html, report.pdf, report.md, summary.json, timeseries.csv"
+          f"{'' if args.no_charts else ', charts'})")
+    return 0
