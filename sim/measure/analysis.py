@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.concepts.labels import LABELS, assign
+from sim.concepts.labels import DEEDS, LABELS, WORDS, combine, deeds_of, words_of
 from sim.model.engine import Trajectory
 from sim.model.kernel import grievance, harm
 from sim.model.params import Params
 from sim.scenario.schema import LabelRules
 
+ORDER = {"labels": LABELS, "words": WORDS, "deeds": DEEDS}
 FLOOR = 0.002  # smallest threshold on interests: a perfectly quiet model must not call rounding a reaction
 RESENTMENT_WORDS = 0.001  # a grievance smaller than a fifth of one move is not worth a sentence
 
@@ -35,24 +36,39 @@ class Reactions:
     valence: np.ndarray  # (R,N,K) immediate change at impact, stake units, weighted
     toward_parties: np.ndarray  # (R,N)
     toward_adversaries: np.ndarray  # (R,N)
-    labels: np.ndarray  # (R,N) of str
+    words: np.ndarray  # (R,N) of str: what each actor says about the events (WORDS)
+    deeds: np.ndarray  # (R,N) of str: what it does toward those who acted (DEEDS)
     thresholds: dict[str, np.ndarray] = field(default_factory=dict)
     targets: tuple[int, ...] = ()  # parties the others act against (not among `parties`)
     resentment: np.ndarray | None = None  # (N,N) how far grievance lowered i's commitment to j (replicate mean)
 
-    def share(self, actor: int) -> dict[str, float]:
-        counts = Counter(self.labels[:, actor])
-        r = self.labels.shape[0]
-        return {label: counts[label] / r for label in LABELS if counts[label]}
+    @property
+    def labels(self) -> np.ndarray:
+        """(R,N) of str: the name of each replicate's combination of words and deeds."""
+        return combine(self.words, self.deeds)
 
-    def share_of(self, actor: int, labels: tuple[str, ...]) -> float:
-        """The share of replicates in which the actor's label is any of `labels`."""
-        share = self.share(actor)
-        return sum(share.get(label, 0.0) for label in labels)
+    def share(self, actor: int, axis: str = "labels") -> dict[str, float]:
+        """The share of replicates with each label (or each of its words or deeds: `axis`), largest first in
+        the axis' own order."""
+        values = getattr(self, axis)[:, actor]
+        counts = Counter(values)
+        return {v: counts[v] / len(values) for v in ORDER[axis] if counts[v]}
 
-    def modal(self, actor: int) -> str:
-        shares = self.share(actor)
-        return max(shares, key=lambda k: (shares[k], -LABELS.index(k)))
+    def holds(self, actor: int, labels: tuple[str, ...] = (), words: tuple[str, ...] = (),
+              deeds: tuple[str, ...] = ()) -> np.ndarray:
+        """(R,) bool: in which replicates the actor's label is one of `labels`, or its words one of `words`, or its
+        deeds one of `deeds` (a statement with alternatives)."""
+        return (np.isin(self.labels[:, actor], labels) | np.isin(self.words[:, actor], words)
+                | np.isin(self.deeds[:, actor], deeds))
+
+    def share_of(self, actor: int, labels: tuple[str, ...] = (), words: tuple[str, ...] = (),
+                 deeds: tuple[str, ...] = ()) -> float:
+        """The share of replicates in which the actor's reaction is any of the alternatives."""
+        return float(self.holds(actor, labels, words, deeds).mean())
+
+    def modal(self, actor: int, axis: str = "labels") -> str:
+        shares = self.share(actor, axis)
+        return max(shares, key=lambda k: (shares[k], -ORDER[axis].index(k)))
 
 
 def window_mean(x: np.ndarray, window: int) -> np.ndarray:
@@ -102,13 +118,14 @@ def measure(
         "interest": np.maximum(z * pl_int.std(axis=0), FLOOR),  # (N,K)
         "parties": np.maximum(z * pl_parties.std(axis=0), step_a),
         "adversaries": np.maximum(z * pl_adversaries.std(axis=0), step_a),
-        "gain": np.full(params.n, rules.gain_threshold),
-        "loss": np.full(params.n, rules.loss_threshold),
+        "supports": np.full(params.n, rules.gain_threshold),
+        "criticises": np.full(params.n, rules.loss_threshold),
     }
-    labels = assign(valence.sum(axis=2), d_post, to_parties, to_adversaries, thr)
+    words = words_of(valence.sum(axis=2), thr)
+    deeds = deeds_of(d_post, to_parties, to_adversaries, thr)
     names = tuple(x.name for x in params.interests)
     return Reactions(params.codes, names, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
-                     labels, thr, targets, _resentment(params, valence, parties))
+                     words, deeds, thr, targets, _resentment(params, valence, parties))
 
 
 def _resentment(params: Params, valence: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
@@ -196,8 +213,8 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     order = np.argsort(-np.abs(val))
     drivers = [f"{r.interests[k]} {val[k]:+.3f}" for k in order[:3] if abs(val[k]) >= 0.001]
     total = val.sum()
-    feel = "gains" if total > r.thresholds["gain"][actor] else (
-        "loses" if total < -r.thresholds["loss"][actor] else "is mixed")
+    feel = "gains" if total > r.thresholds["supports"][actor] else (
+        "loses" if total < -r.thresholds["criticises"][actor] else "is mixed")
     parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs)."]
     parts.append(f"At impact it {feel} ({total:+.3f}: {', '.join(drivers) or 'no interest moved'}).")
     if r.resentment is not None:

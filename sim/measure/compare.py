@@ -24,7 +24,7 @@ from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
 SHARE_MOVE = 0.2  # a label that stays but gains or loses this share of the replicates is still worth a line
 RELATIVE = 0.25  # past noise, a change smaller than this part of the larger reaction is a nuance, not a change
 QUANTITIES = ("valence", "toward_parties", "posture")  # the measured sizes of a reaction, as the labels read them
-THRESHOLD = {"toward_parties": "parties", "posture": "posture"}  # reactions.thresholds; valence: "loss" or "gain"
+THRESHOLD = {"toward_parties": "parties", "posture": "posture"}  # reactions.thresholds; valence: "criticises" or "supports"
 WHY = 2  # interests named as the reason for a change
 MOVED = 0.0005  # a change of valence the table would print as 0.000 is no reason
 ABSENT = "absent"
@@ -145,7 +145,7 @@ def _actors(result: Result) -> dict[str, dict[str, Any]]:
             "posture": round(float(r.d_posture[:, i].mean()), 5),
             "by_interest": {k: round(float(v), 5) for k, v in zip(r.interests, r.valence[:, i].mean(axis=0),
                                                                       strict=True)},
-            "thresholds": {k: float(r.thresholds[k][i]) for k in ("loss", "gain", "parties", "posture")},
+            "thresholds": {k: float(r.thresholds[k][i]) for k in ("criticises", "supports", "parties", "posture")},
         }
     return out
 
@@ -200,7 +200,7 @@ def _beyond(quantity: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     valence the threshold is the label rules' loss or gain threshold, whichever side the larger of the two is on."""
     x, y = a[quantity], b[quantity]
     big = x if abs(x) >= abs(y) else y
-    key = THRESHOLD.get(quantity) or ("loss" if big < 0 else "gain")
+    key = THRESHOLD.get(quantity) or ("criticises" if big < 0 else "supports")
     noise = max(a["thresholds"][key], b["thresholds"][key])
     return abs(x - y) > max(noise, RELATIVE * abs(big))
 

@@ -9,7 +9,7 @@ import numpy as np
 from sim.concepts.labels import PASS_SHARE
 from sim.measure.analysis import Reactions
 from sim.scenario.schema import Scenario
-from sim.scenario.statements import Change, GroupShare, Reaction, parse
+from sim.scenario.statements import Change, Choice, GroupShare, Reaction, parse
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,8 @@ def check(scenario: Scenario, r: Reactions) -> list[Verdict]:
         st = parse(exp.expect)
         if isinstance(st, Reaction):
             i = idx[st.actor]
-            share = r.share_of(i, st.labels)  # one of them, in enough runs
-            modal = r.modal(i)
-            observed = f"{modal} ({r.share(i)[modal]:.0%})"
-            out.append(Verdict(exp.expect, exp.source, observed, share, share >= PASS_SHARE))
+            share = _share(r, i, st.choice)  # one of them, in enough runs
+            out.append(Verdict(exp.expect, exp.source, observed(r, i, st.choice), share, share >= PASS_SHARE))
         elif isinstance(st, Change):
             values, thr = _quantity(st, r, idx)
             share = float(np.mean(_holds(values, thr, st.direction)))
@@ -44,6 +42,21 @@ def check(scenario: Scenario, r: Reactions) -> list[Verdict]:
         else:
             out.append(_group(st, exp.expect, exp.source, scenario, r, idx))
     return out
+
+
+def _share(r: Reactions, i: int, choice: Choice) -> float:
+    return r.share_of(i, choice.labels, choice.words, choice.deeds)
+
+
+def observed(r: Reactions, i: int, choice: Choice) -> str:
+    """What the model did, on the axes the statement speaks of: 'criticises (84%)', 'hedges (60%)', or
+    'supports (90%), keeps (70%)' when it names both."""
+    axes = [a for a in ("labels", "words", "deeds") if getattr(choice, a)] or ["labels"]
+    shown = []
+    for axis in axes:
+        modal = r.modal(i, axis)
+        shown.append(f"{modal} ({r.share(i, axis)[modal]:.0%})")
+    return ", ".join(shown)
 
 
 def _quantity(st: Change, r: Reactions, idx: dict[str, int]) -> tuple[np.ndarray, float]:
@@ -69,7 +82,7 @@ def _holds(values: np.ndarray, thr: float, direction: str) -> np.ndarray:
 def _group(st: GroupShare, text: str, source: str, scenario: Scenario, r: Reactions,
            idx: dict[str, int]) -> Verdict:
     members = [c for c, a in scenario.actors.items() if st.group in a.groups]
-    hits = [c for c in members if r.share_of(idx[c], st.labels) >= PASS_SHARE]
+    hits = [c for c in members if _share(r, idx[c], st.choice) >= PASS_SHARE]
     need = {"most": len(members) // 2 + 1, "all": len(members)}.get(st.quantifier, st.count or 0)
     observed = f"{len(hits)} of {len(members)} ({', '.join(hits) or 'none'})"
     return Verdict(text, source, observed, len(hits) / max(len(members), 1), len(hits) >= need)

@@ -34,6 +34,10 @@ def build(result: Result, command: str | None = None) -> dict[str, Any]:
             "target": i in r.targets,
             "reaction": r.modal(i),
             "reaction_share": {k: round(v, 4) for k, v in r.share(i).items()},
+            "words": r.modal(i, "words"),
+            "words_share": {k: round(v, 4) for k, v in r.share(i, "words").items()},
+            "deeds": r.modal(i, "deeds"),
+            "deeds_share": {k: round(v, 4) for k, v in r.share(i, "deeds").items()},
             "valence": round(float(r.valence[:, i].sum(axis=1).mean()), 5),
             "valence_by_interest": {k: round(float(v), 5) for k, v in zip(r.interests, r.valence[:, i].mean(0),
                                                                                  strict=True)},
@@ -48,7 +52,8 @@ def build(result: Result, command: str | None = None) -> dict[str, Any]:
             "closest_call": closest_call(
                 float(r.valence[:, i].sum(axis=1).mean()), float(r.d_posture[:, i].mean()),
                 float(r.toward_parties[:, i].mean()), float(r.toward_adversaries[:, i].mean()),
-                {k: float(r.thresholds[k][i]) for k in ("gain", "loss", "parties", "posture", "adversaries")}),
+                {k: float(r.thresholds[k][i]) for k in ("supports", "criticises", "parties", "posture",
+                                                              "adversaries")}),
         }
     verdicts = check(s, r)
     return {
