@@ -29,10 +29,18 @@ TUNED_ON = (
     "1997_nato_first_enlargement", "1997_us_japan_defense_guidelines", "1998_india_nuclear_tests",
     "2001_shanghai_cooperation_organisation_founding", "2017_china_djibouti_base", "2018_us_tariffs_china",
     "2020_abraham_accords_uae_israel",
+    # written for issue 18 (words and deeds), put on this side by a seeded draw before they were written
+    "1998_second_congo_war", "2003_us_invasion_of_iraq", "2006_israel_lebanon_war", "2012_eu_oil_embargo_on_iran",
+    "2014_china_oil_rig_in_vietnam_waters", "2017_ecowas_intervention_in_gambia", "2018_us_uk_france_strikes_on_syria",
+    "2019_india_airstrike_on_balakot", "2020_china_trade_measures_on_australia", "2023_venezuela_claim_to_essequibo",
 )
 HELD_BACK = (
     "2009_us_colombia_bases_agreement", "2014_russia_crimea_annexation",
     "2017_turkey_s400_purchase", "2022_china_solomon_islands_security_pact",
+    "2015_iran_nuclear_deal_jcpoa",  # removed by mistake in 0.5.0, back for issue 18
+    # written for issue 18, drawn as above
+    "1999_nato_bombing_of_yugoslavia", "2008_colombia_raid_in_ecuador", "2015_saudi_intervention_in_yemen",
+    "2019_turkey_offensive_in_northeast_syria", "2019_us_sanctions_on_venezuela", "2021_algeria_cuts_ties_with_morocco",
 )
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
 

@@ -1,5 +1,6 @@
-"""The history bench keeps its own rules (history/README.md): every episode valid, written from data with the
-weights book's judgment, every expectation sourced, and the three outside-check episodes nowhere."""
+"""The history bench keeps its own rules (history/README.md): every episode valid, written from its research note
+by rule (history/write.py), with the weights book's judgment, every expectation sourced, and the nine outside-check
+episodes nowhere."""
 
 from __future__ import annotations
 
@@ -15,8 +16,19 @@ from sim.scenario import load_scenario, load_weights
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY = ROOT / "history"
 EPISODES = sorted(p for p in HISTORY.glob("*.yaml") if p.name != "weights.yaml")
-# history/README.md: the only sizes an episode may give each kind of effect
-MENU = {"alignment": {0.2, 0.1, 0.05}, "trade_share": {0.05}, "arms_share": {0.1}, "standing": {0.5}}
+# history/README.md, "The menu": the only sizes an episode may give each kind of effect
+MENU = {"alignment": {0.2, 0.1, 0.05, 0.4, 0.6}, "trade_share": {0.02, 0.05, 0.1}, "arms_share": {0.1},
+        "standing": {0.5}}
+CAPABILITY = {1.1, 0.95, 0.8}  # a show of force; a war's and a major war's toll on the target
+# The nine episodes kept out of everything, as names and as words an episode about them could not avoid
+OUTSIDE_NAMES = re.compile(r"aukus|quad|civil_nuclear|(us|usa|united_states)_india.*nuclear|india_(us|usa)_.*nuclear|"
+                           r"2008.*georgia|georgia.*2008|2011.*libya|libya.*2011|2013.*(adiz|air_defen)|"
+                           r"(adiz|air_defen).*2013|thaad|2017.*qatar|qatar.*(blockade|2017)|2022.*(ukraine|invasion)|"
+                           r"ukraine.*2022")
+OUTSIDE_WORDS = ("aukus", "quadrilateral security dialogue", "civil nuclear agreement", "civil nuclear deal",
+                 "civil nuclear cooperation", "123 agreement", "thaad",
+                 "identification zone", "south ossetia", "resolution 1973", "blockade of qatar", "qatar blockade",
+                 "invasion of ukraine")
 
 
 def test_there_is_a_bench() -> None:
@@ -36,7 +48,7 @@ def test_episode_keeps_the_rules(path: Path) -> None:
     for effect in scenario.events[0].effects:
         delta = getattr(effect, "delta", None)
         assert delta is None or abs(delta) in MENU.get(effect.kind, set()), f"{effect.kind} {delta} is not on the menu"
-        assert getattr(effect, "factor", 1.1) == 1.1, "a capability factor other than the menu's 1.1"
+        assert getattr(effect, "factor", 1.1) in CAPABILITY, "a capability factor that is not on the menu"
         if effect.kind == "standing":
             assert delta < 0, "the menu lowers standing (a breach of a norm); it never raises it"
     assert scenario.expectations
@@ -44,12 +56,29 @@ def test_episode_keeps_the_rules(path: Path) -> None:
         assert re.match(r"https?://", e.source), f"{e.expect}: source is not a URL"
 
 
-@pytest.mark.parametrize("path", EPISODES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*EPISODES, *sorted((HISTORY / "research").glob("*.md"))], ids=lambda p: p.name)
 def test_the_outside_check_stays_outside(path: Path) -> None:
+    assert not OUTSIDE_NAMES.search(path.stem.lower())
     text = path.read_text(encoding="utf-8").lower()
-    for word in ("aukus", "quadrilateral security dialogue", "civil nuclear", "123 agreement", "nuclear deal",
-                 "nuclear agreement"):
-        assert word not in text and word.replace(" ", "_") not in path.stem.lower()
+    for word in OUTSIDE_WORDS:
+        assert word not in text, f"{path.name} mentions {word!r}"
+
+
+def test_the_outside_check_test_would_catch_them() -> None:
+    """The patterns above catch the nine by name; the Iran deal of 2015 (JCPOA) is on the bench, not among them."""
+    for stem in ("2021_aukus", "2017_quad_revival", "2005_us_india_civil_nuclear_agreement", "2008_russia_georgia_war",
+                 "2011_libya_intervention", "2013_china_adiz", "2016_thaad_south_korea", "2017_qatar_blockade",
+                 "2022_russia_invasion_of_ukraine"):
+        assert OUTSIDE_NAMES.search(stem), stem
+    assert not OUTSIDE_NAMES.search("2015_iran_nuclear_deal_jcpoa")
+
+
+def test_every_episode_is_what_its_note_gives() -> None:
+    """history/write.py writes each episode from its research note by rule; nothing in an episode is typed by hand."""
+    write = runpy.run_path(str(HISTORY / "write.py"))
+    assert write["main"](["--check"]) == 0
+    notes = {p.stem for p in (HISTORY / "research").glob("*.md")} - {"FORMAT"}
+    assert notes == {p.stem for p in EPISODES}
 
 
 def test_the_weights_book_is_valid() -> None:

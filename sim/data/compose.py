@@ -49,6 +49,8 @@ class Request:
     name: str | None = None
     weights_from: Path | None = None
     command: str = ""
+    figures: dict[str, dict[str, Fact]] = field(default_factory=dict)  # estimates for figures the tables lack
+    figure_sources: dict[str, str] = field(default_factory=dict)  # their keys in `sources:`, and what they cite
 
 
 @dataclass
@@ -65,7 +67,9 @@ def parse_codes(text: str, what: str) -> list[str]:
     return codes
 
 
-def compose(req: Request, tables: Tables | None = None) -> Composed:
+def compose(req: Request, tables: Tables | None = None, writer: Callable[..., Writer] | None = None) -> Composed:
+    """The scenario's text; `writer`, a subclass of Writer that fills in what `new` leaves to the user
+    (history/write.py writes the bench's episodes so)."""
     tables = tables or load()
     if req.name is not None and not re.fullmatch(r"[a-z0-9_]+", req.name):
         raise DataError(f"--name {req.name!r}: use lower_snake_case (letters, digits, _), e.g. my_scenario_{req.year}")
@@ -79,9 +83,9 @@ def compose(req: Request, tables: Tables | None = None) -> Composed:
         if code.lower() in tables.groups and len(code) > 3:
             raise DataError(f"{code}: a group can be an actor only with a code of two or three letters (EU)")
     separate = {c for c in req.actors if c.lower() not in tables.groups}
-    facts = {c: actor_facts(tables, c, req.year, separate) for c in req.actors}
+    facts = {c: actor_facts(tables, c, req.year, separate, req.figures.get(c)) for c in req.actors}
     weights, rationales = borrowed_weights(req.weights_from, req.actors)
-    text = Writer(req, tables, facts, weights, rationales).text()
+    text = (writer or Writer)(req, tables, facts, weights, rationales).text()
     data = yaml.safe_load(text)
     try:
         validate_dict(data, "new scenario")
@@ -142,7 +146,7 @@ def _flow(items: dict[str, Any]) -> str:
 
 
 def _figure(f: Fact, source: str, scale: float = 1.0, note: str | None = None) -> str:
-    parts = {"value": _num(f.value * scale), "year": str(f.year), "source": source}
+    parts = {"value": _num(f.value * scale), "year": str(f.year), "source": f.source or source}
     extra = "; ".join(n for n in (f.note, note) if n)
     if extra:
         parts["note"] = _quote(extra)
@@ -210,8 +214,13 @@ class Writer:
                          "defence pacts (atop) and strategic rivalries (rivalries); proximity from borders "
                          "(cow_contiguity), distance between capitals and military reach; technology from GDP per "
                          "capita relative to the highest among the actors")
-        lines.append("  judgment: " + _quote("TO FILL IN: who judged the weights and the event, and from what"))
+        for key, text in self.req.figure_sources.items():
+            lines += _folded(key, text)
+        lines.append("  judgment: " + _quote(self.judgment()))
         return [*lines, "", f"interests: [{', '.join(interest_names())}]", "", "actors:"]
+
+    def judgment(self) -> str:
+        return "TO FILL IN: who judged the weights and the event, and from what"
 
     def actors(self) -> list[str]:
         frontier = max(f.gdppc.value for f in self.facts.values())

@@ -31,6 +31,7 @@ class Fact:
     value: float
     year: int
     note: str | None = None
+    source: str | None = None  # a key of the scenario's `sources:`; None: the table's own source
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,13 @@ def fact(tables: Tables, code: str, what: str, year: int) -> Fact:
     raise DataError(f"{code}: no {WHAT[what]} for {year} (nor the {LOOK_BACK} years before); {has}")
 
 
-def actor_facts(tables: Tables, code: str, year: int, separate: set[str]) -> ActorFacts:
+def actor_facts(tables: Tables, code: str, year: int, separate: set[str],
+                given: dict[str, Fact] | None = None) -> ActorFacts:
+    """A state's or a group's figures for `year`; `given`, published estimates (by COLUMNS key) for figures the
+    tables lack, each with its own source: used only where the tables have nothing."""
     ms = members(tables, code, year, separate)
     if len(ms) == 1 and ms[0] == code:
-        got = {w: fact(tables, code, w, year) for w in COLUMNS}
+        got = {w: _fact_or_given(tables, code, w, year, given or {}) for w in COLUMNS}
         return ActorFacts(code, tables.names[code], ms, **got)
     group = group_of(tables, code) or ""
     each = {m: {w: _maybe(tables, m, w, year) for w in COLUMNS} for m in ms}
@@ -130,6 +134,15 @@ def actor_facts(tables: Tables, code: str, year: int, separate: set[str]) -> Act
                  if (f := each[m]["gdp"]) is not None and (g := each[m]["gdppc"]) is not None and g.value > 0)
     gdppc = Fact(gdp.value * 1e12 / people if people else 0.0, year, "GDP over population of the members")
     return ActorFacts(code, name, ms, total("milex"), gdp, gdppc, mean("libdem"), mean("ideal"))
+
+
+def _fact_or_given(tables: Tables, code: str, what: str, year: int, given: dict[str, Fact]) -> Fact:
+    try:
+        return fact(tables, code, what, year)
+    except DataError:
+        if what in given:
+            return given[what]
+        raise
 
 
 def _maybe(tables: Tables, code: str, what: str, year: int) -> Fact | None:
