@@ -80,10 +80,19 @@ def test_check_scores_several_files_as_json(tmp_path: Path, capsys: pytest.Captu
     path.write_text(Path(SEED).read_text().replace("{expect: JPN welcomes,", "{expect: JPN opposes,"))
     assert main(["check", SEED, str(path), "-r", "10", "--json"]) == 1
     score = json.loads(capsys.readouterr().out)
-    assert score == {"files": [{"file": SEED, "passed": 14, "total": 14},
-                               {"file": str(path), "passed": 13, "total": 14}], "passed": 27, "total": 28}
+    assert [(f["file"], f["passed"], f["total"]) for f in score["files"]] == [(SEED, 14, 14), (str(path), 13, 14)]
+    assert (score["passed"], score["total"]) == (27, 28)
+    # the rule that runs no model, per file and in total, on the same statements; JPN opposes is the rule's miss too
+    rule = [f["baseline"]["passed"] for f in score["files"]]
+    assert rule[0] == rule[1] and score["baseline"] == {"passed": sum(rule), "total": 28}
+    # Brier scores, pooled over the files by their observed actors
+    brier = [f["brier"] for f in score["files"]]
+    assert score["brier"]["actors"] == sum(b["actors"] for b in brier) > 0
+    assert score["brier"]["model"] == pytest.approx(sum(b["model"] * b["actors"] for b in brier)
+                                                    / score["brier"]["actors"], abs=1e-4)
+    assert brier[1]["model"] > brier[0]["model"]  # Japan observed to oppose: the model is further off
     assert main(["check", SEED, str(path), "-r", "10", "-q", "--chart", str(tmp_path / "bench.png")]) == 1
-    assert "total" in (out := capsys.readouterr().out) and "27 of 28 (96%)" in out
+    assert "total" in (out := capsys.readouterr().out) and "27 of 28 hold (96%)" in out
     assert (tmp_path / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["check", SEED, "-q", "--chart", str(tmp_path / "bench.png" / "x.png")]) == 2  # before any run
     assert "is a file, not a folder" in capsys.readouterr().err

@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 
 
 def add(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="run scenarios and compare with their expectations (exit 1 on a miss)")
+    p = sub.add_parser("check", help="run scenarios and compare with their expectations, beside the rule that runs "
+                                     "no model (exit 1 on a miss)")
     p.add_argument("scenarios", nargs="+", help=SCENARIO_HELP)
     p.add_argument("--json", action="store_true",
-                   help='print only {"files": [{"file", "passed", "total"}...], "passed": k, "total": n}')
+                   help='print only {"files": [{"file", "passed", "total", "baseline", "brier"}...], "passed": k, '
+                        '"total": n, "baseline": {"passed", "total"}, "brier": {"model", "baseline", "actors"}}')
     p.add_argument("--chart", metavar="FILE.png", help="draw the score per file and in total")
     p.add_argument("--why", action="store_true", help="under each miss, why its actor did what it did")
     scenario_arg(p)
@@ -28,7 +30,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sim.measure.expect import check
+    from sim.measure.expect import Score, check, score
 
     if args.chart:  # checked before anything runs, so a bad path costs no simulation
         from sim.outputs.files import writable_folder
@@ -43,7 +45,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{path}: a weights book (for `new --weights-from`), not a scenario: skipped", file=sys.stderr)
     if len(books) == len(args.scenarios):
         raise UsageError("no scenario to check among the files given (only weights books)")
-    scores = []
+    scores: list[dict] = []
     say = (lambda *a: None) if args.json else print
     for path in args.scenarios:
         if path in books:
@@ -51,22 +53,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         scenario = load(path, args)
         if not scenario.expectations:
             say(f"{path}: no expectations to check")
-            scores.append({"file": path, "passed": 0, "total": 0})
+            scores.append({"file": path, **Score(0, 0, 0, None, None, 0).as_dict()})
             continue
         result = simulate(scenario, args.quiet or args.json)
         verdicts = check(scenario, result.reactions)
         w = max(len(v.expect) for v in verdicts)
         ow = max(len(v.observed) for v in verdicts)
         say(f"{path} ({scenario.run.replications} replicates, seed {scenario.run.seed})")
-        say(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass")
+        say(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass  rule")
         for v in verdicts:
-            say(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO'}")
+            say(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO ':<4}  "
+                f"{'yes' if v.rule else 'no'}")
             if args.why and not v.passed and (why := _why(v.expect, scenario, result)):
                 say(textwrap.indent(textwrap.fill(why, 100), "      "))
-        passed = sum(v.passed for v in verdicts)
-        say(f"  {passed} of {len(verdicts)} hold")
-        scores.append({"file": path, "passed": passed, "total": len(verdicts)})
-    passed, total = sum(s["passed"] for s in scores), sum(s["total"] for s in scores)
+        file_score = score(scenario, result.reactions, verdicts)
+        say(f"  {_line(file_score.as_dict())}")
+        scores.append({"file": path, **file_score.as_dict()})
+    totals = _totals(scores)
     if args.chart:
         from sim.outputs import bench
         from sim.outputs.files import atomic_write
@@ -74,14 +77,40 @@ def cmd_check(args: argparse.Namespace) -> int:
         atomic_write(Path(args.chart), lambda p: bench.scores(scores, p))
         say(f"chart: {args.chart}")
     if args.json:
-        print(json.dumps({"files": scores, "passed": passed, "total": total}, indent=2))
+        print(json.dumps({"files": scores, **totals}, indent=2))
     elif len(scores) > 1:
         w = max(len(s["file"]) for s in scores)
-        print(f"\n{'file':<{w}}  holds")
+        print(f"\n{'file':<{w}}  model       rule")
         for s in scores:
-            print(f"{s['file']:<{w}}  {s['passed']:>3} of {s['total']}")
-        print(f"{'total':<{w}}  {passed:>3} of {total} ({passed / max(total, 1):.0%})")
-    return 1 if passed < total else 0
+            print(f"{s['file']:<{w}}  {s['passed']:>3} of {s['total']:<4} {s['baseline']['passed']:>3}")
+        print(f"{'total':<{w}}  {_line(totals)}")
+    return 1 if totals["passed"] < totals["total"] else 0
+
+
+def _line(s: dict) -> str:
+    """'12 of 14 hold (86%); the rule that runs no model: 9 (64%); Brier 0.41, the rule's 0.72 (9 actors)'."""
+    n = max(s["total"], 1)
+    text = (f"{s['passed']} of {s['total']} hold ({s['passed'] / n:.0%}); the rule that runs no model: "
+            f"{s['baseline']['passed']} ({s['baseline']['passed'] / n:.0%})")
+    b = s["brier"]
+    if b["model"] is not None:
+        text += f"; Brier {b['model']:.3f}, the rule's {b['baseline']:.3f} ({b['actors']} actors)"
+    return text
+
+
+def _totals(scores: list[dict]) -> dict:
+    """Statements summed over the files; Brier scores pooled over their observed actors."""
+    actors = sum(s["brier"]["actors"] for s in scores)
+
+    def pooled(key: str) -> float | None:
+        if not actors:
+            return None
+        return round(sum(s["brier"][key] * s["brier"]["actors"] for s in scores if s["brier"]["actors"]) / actors, 4)
+
+    total = sum(s["total"] for s in scores)
+    return {"passed": sum(s["passed"] for s in scores), "total": total,
+            "baseline": {"passed": sum(s["baseline"]["passed"] for s in scores), "total": total},
+            "brier": {"model": pooled("model"), "baseline": pooled("baseline"), "actors": actors}}
 
 
 def _why(expect: str, scenario: Scenario, result: Result) -> str:

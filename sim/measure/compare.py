@@ -24,7 +24,8 @@ from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
 SHARE_MOVE = 0.2  # a label that stays but gains or loses this share of the replicates is still worth a line
 RELATIVE = 0.25  # past noise, a change smaller than this part of the larger reaction is a nuance, not a change
 QUANTITIES = ("valence", "toward_parties", "posture")  # the measured sizes of a reaction, as the labels read them
-THRESHOLD = {"toward_parties": "parties", "posture": "posture"}  # reactions.thresholds; valence: "criticises" or "supports"
+# reactions.thresholds; valence: "criticises" or "supports"
+THRESHOLD = {"toward_parties": "parties", "posture": "posture"}
 WHY = 2  # interests named as the reason for a change
 MOVED = 0.0005  # a change of valence the table would print as 0.000 is no reason
 ABSENT = "absent"

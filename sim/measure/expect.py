@@ -1,12 +1,14 @@
-"""Check a scenario's expectations against measured reactions: expected, observed, share of runs, pass."""
+"""Check a scenario's expectations against measured reactions: expected, observed, share of runs, pass, and
+whether the rule that runs no model (sim.measure.baseline) would have passed too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from sim.concepts.labels import PASS_SHARE
+from sim.measure import baseline
 from sim.measure.analysis import Reactions
 from sim.scenario.schema import Scenario
 from sim.scenario.statements import Change, Choice, GroupShare, Reaction, parse
@@ -19,13 +21,48 @@ class Verdict:
     observed: str
     share: float
     passed: bool
+    rule: bool = False  # the rule that runs no model passes it
 
     def as_dict(self) -> dict[str, object]:
         return {"expect": self.expect, "source": self.source, "observed": self.observed,
-                "share": round(self.share, 4), "passed": self.passed}
+                "share": round(self.share, 4), "passed": self.passed, "rule": self.rule}
+
+
+@dataclass(frozen=True)
+class Score:
+    """A scenario's score: the model's and the rule's on its statements, and the Brier score of the model's label
+    shares and of the rule's base rates over the actors whose reaction is observed (None if none is)."""
+
+    passed: int
+    rule: int
+    total: int
+    brier_model: float | None
+    brier_rule: float | None
+    observed: int  # actors in the Brier scores
+
+    def as_dict(self) -> dict[str, object]:
+        return {"passed": self.passed, "total": self.total,
+                "baseline": {"passed": self.rule, "total": self.total},
+                "brier": {"model": _round(self.brier_model), "baseline": _round(self.brier_rule),
+                          "actors": self.observed}}
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def score(scenario: Scenario, r: Reactions, verdicts: list[Verdict]) -> Score:
+    seen = baseline.observed_labels(scenario)
+    model = {c: r.share(i) for i, c in enumerate(r.codes)}
+    return Score(sum(v.passed for v in verdicts), sum(v.rule for v in verdicts), len(verdicts),
+                 baseline.brier(model, seen), baseline.brier(baseline.rule_forecast(scenario), seen), len(seen))
 
 
 def check(scenario: Scenario, r: Reactions) -> list[Verdict]:
+    return [replace(v, rule=baseline.holds(parse(v.expect), scenario)) for v in _model(scenario, r)]
+
+
+def _model(scenario: Scenario, r: Reactions) -> list[Verdict]:
     idx = {c: i for i, c in enumerate(r.codes)}
     out = []
     for exp in scenario.expectations:
