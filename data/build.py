@@ -18,10 +18,14 @@ so.
 from __future__ import annotations
 
 import argparse
+import calendar
+import csv
+import datetime
 import functools
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import math
 import sys
@@ -115,6 +119,8 @@ PUBLISHED: list[tuple[str, tuple, str, float, float, str]] = [
     ("arms_imports", ("IND", 2018, 2022, "RUS"), "share", 0.405, 0.01,
      "SIPRI Trends in International Arms Transfers 2022: India 2018-22, Russia 45% (register: 40.5% of TIV)"),
     ("arms_imports", ("IND", 2018, 2022, "FRA"), "share", 0.309, 0.01, "SIPRI register: India 2018-22, France 30.9%"),
+    ("peace", ("CAN", "USA", "1987-10-03"), "level", 1.0, 0.0,
+     "Peace data v3.1 readme: USA-Canada at .75 to 19871002, then 1.0 from 19871003 (censored 20209999)"),
 ]
 
 
@@ -375,6 +381,89 @@ def build_rivalries(mapping: dict[int, str]) -> pd.DataFrame:
     return r.sort_values(["a", "b"])
 
 
+PEACE_LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)  # serious rivalry, lesser rivalry, negative peace, warm peace, community
+NEGATIVE_PEACE = 0.5  # the authors' level for a dyad they leave out (no relationship): the table leaves it out too
+PEACE_TRANSITIONAL = -9.0
+PEACE_CENSORED = {"19009999": datetime.date(1900, 1, 1),  # left-censored: before 1900
+                  "20209999": datetime.date(2020, 12, 31)}  # right-censored: ongoing at the end of 2020
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _peace_day(text: str, last: bool) -> datetime.date:
+    """A date of the file, YYYYMMDD. A few lack the month or the day (19770000, 19750800) or have a slip (19971913,
+    19699025), all in spells at negative peace or over before 1990: what is not a month or a day is read as the
+    earliest it can be for a spell's first day, the latest for its last (read_peace then ends a spell the day
+    before the next begins)."""
+    if text in PEACE_CENSORED:
+        return PEACE_CENSORED[text]
+    if len(text) != 8 or not text.isdigit():
+        raise BuildError(f"peacedata3.1.csv: {text!r} is not a date (YYYYMMDD)")
+    year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+    if not 1 <= month <= 12:
+        return datetime.date(year, 12, 31) if last else datetime.date(year, 1, 1)
+    days = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, day if 1 <= day <= days else days if last else 1)
+
+
+def read_peace(path: Path) -> list[tuple[int, int, str, str, float, int]]:
+    """The authors' raw file: one row per dyad (smaller COW code then larger, as one number), then pairs of cells
+    (YYYYMMDD-YYYYMMDD, level). Returns (cow1, cow2, first, last, level, ongoing) per spell, dates as YYYY-MM-DD;
+    ongoing is 1 for a spell right-censored (20209999): it still held when the data end. The UK's spells with the
+    EU's members are not: they end on 31 December 2020, with the Brexit transition.
+
+    A transitional spell (-9) is taken at the level before it, and merged into it: a relation changes when the
+    authors say the change is complete, not before. (So the UK's ties to the EU's members, transitional from the
+    Brexit notice of 29 March 2017 to the end of the data, keep their level, most a security community, to the end
+    of 2020.) A dyad
+    that opens with a transition has no level before it, and fails the build; none in v3.1 does."""
+    spells = []
+    for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+        if not row:
+            continue
+        dyad = row[0].zfill(6)
+        cells = [c.strip() for c in row[1:] if c.strip() not in ("", ".")]  # one stray "." (255530, before 1946)
+        if len(cells) % 2 or len(dyad) != 6 or not dyad.isdigit():
+            raise BuildError(f"peacedata3.1.csv: dyad {row[0]!r} is not a dyad followed by (dates, level) pairs")
+        read = []
+        for dates, level in zip(cells[::2], cells[1::2], strict=True):
+            first, _, last = dates.partition("-")
+            read.append([_peace_day(first, last=False), _peace_day(last, last=True), float(level),
+                         int(last == "20209999")])
+        for before, after in itertools.pairwise(read):
+            before[1] = min(before[1], after[0] - ONE_DAY)  # where a slip made them overlap, the later one wins
+        mine: list[list] = []
+        for first, last, level, ongoing in read:
+            if first > last:
+                raise BuildError(f"peacedata3.1.csv: dyad {dyad} has a spell that ends before it begins ({first})")
+            if level == PEACE_TRANSITIONAL:
+                if not mine:
+                    raise BuildError(f"peacedata3.1.csv: dyad {dyad} opens with a transition, no level before it")
+                level = mine[-1][2]
+            elif level not in PEACE_LEVELS:
+                raise BuildError(f"peacedata3.1.csv: dyad {dyad} has level {level}")
+            if mine and mine[-1][2] == level and first - mine[-1][1] == ONE_DAY:
+                mine[-1][1], mine[-1][3] = last, ongoing
+            else:
+                mine.append([first, last, level, ongoing])
+        spells += [(int(dyad[:3]), int(dyad[3:]), f.isoformat(), t.isoformat(), v, o) for f, t, v, o in mine]
+    return spells
+
+
+def build_peace(mapping: dict[int, str]) -> pd.DataFrame:
+    """Spells a < b at a level of the peace scale other than negative peace, from the first that lasts into 1990:
+    first and last day, level (0 serious rivalry, .25 lesser rivalry, .75 warm peace, 1 security community), and
+    ongoing (1: still so when the data end, on 31 December 2020). A pair and day not in the table are at negative
+    peace (.5), as are the dyads the authors leave out."""
+    p = pd.DataFrame(read_peace(raw_file("peace", "peacedata3.1.csv")),
+                     columns=["ccode1", "ccode2", "first", "last", "level", "ongoing"])
+    p = p[(p["last"] >= f"{FIRST_YEAR}-01-01") & (p.level != NEGATIVE_PEACE)]
+    p = p[~p.ccode1.isin(COW_DROPPED) & ~p.ccode2.isin(COW_DROPPED)]
+    p = p.assign(a=iso3(p.ccode1, mapping), b=iso3(p.ccode2, mapping))
+    swap = p.a > p.b
+    p.loc[swap, ["a", "b"]] = p.loc[swap, ["b", "a"]].to_numpy()
+    return p[p.a != p.b][["a", "b", "first", "last", "level", "ongoing"]].sort_values(["a", "b", "first"])
+
+
 def build_states(mapping: dict[int, str], names: dict[str, str], countries: pd.DataFrame) -> pd.DataFrame:
     caps = read_rda(raw_file("cow_capitals", "cow_capitals.rda"))
     caps = caps[pd.to_datetime(caps.enddate).dt.year >= FIRST_YEAR]
@@ -418,7 +507,8 @@ def write_table(df: pd.DataFrame, path: Path, key: list[str]) -> None:
 
 KEYS = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"],
         "trade": ["a", "b", "year"], "trade_totals": ["iso3", "year"], "alliances": ["a", "b", "year"],
-        "contiguity": ["a", "b"], "rivalries": ["a", "b"], "states": ["iso3"], "memberships": ["group", "iso3"]}
+        "contiguity": ["a", "b"], "rivalries": ["a", "b"], "peace": ["a", "b", "first"], "states": ["iso3"],
+        "memberships": ["group", "iso3"]}
 
 
 def check(tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -428,6 +518,14 @@ def check(tables: dict[str, pd.DataFrame]) -> list[str]:
         if dup.any():
             problems.append(f"{name}: {int(dup.sum())} repeated {'/'.join(key)}, e.g. "
                             f"{tables[name][dup].iloc[0][key].tolist()}")
+    peace = tables["peace"]
+    if not peace.level.isin(PEACE_LEVELS).all():
+        problems.append(f"peace: levels other than {PEACE_LEVELS}: {sorted(set(peace.level) - set(PEACE_LEVELS))}")
+    spells = peace.sort_values(["a", "b", "first"])
+    following = spells.groupby(["a", "b"])["first"].shift(-1)
+    overlap = spells[following.notna() & (spells["last"] >= following)]
+    if len(overlap):
+        problems.append(f"peace: spells that overlap the next of their pair, e.g. {overlap.iloc[0].tolist()}")
     sums = tables["arms_imports"].groupby(["recipient", "first"]).share.sum()
     over = sums[sums > 1.001]  # four decimals per share may add up to a little over 1, not more
     if len(over):
@@ -435,7 +533,7 @@ def check(tables: dict[str, pd.DataFrame]) -> list[str]:
     for table, key, column, value, tol, where in PUBLISHED:
         df = tables[table]
         names = {"countries": ["iso3", "year"], "arms_imports": ["recipient", "first", "last", "supplier"],
-                 "trade": ["a", "b", "year"]}[table]
+                 "trade": ["a", "b", "year"], "peace": ["a", "b", "first"]}[table]
         row = df[(df[names] == pd.Series(key, index=names)).all(axis=1)]
         got = float(row[column].iloc[0]) if len(row) else math.nan
         if not abs(got - value) <= tol:
@@ -468,6 +566,7 @@ def build(out: Path, local: Path) -> list[str]:
         "alliances": build_alliances(mapping),
         "contiguity": build_contiguity(mapping),
         "rivalries": build_rivalries(mapping),
+        "peace": build_peace(mapping),
         "states": build_states(mapping, names, countries),
         "memberships": memberships(),
     }
@@ -497,17 +596,18 @@ def shipped(name: str, since: int | None = None) -> pd.DataFrame:
 FILES = {"countries": "countries.csv.gz", "arms_imports": "arms_imports.csv.gz", "trade": "trade.csv.gz",
          "trade_totals": "trade_totals.csv.gz",
          "alliances": "alliances.csv.gz", "contiguity": "contiguity.csv.gz", "rivalries": "rivalries.csv",
-         "states": "states.csv",
+         "peace": "peace.csv.gz", "states": "states.csv",
          "memberships": "memberships.csv"}
 TABLE_SOURCES = {
     "countries": ["sipri_milex", "wdi_gdp", "vdem", "unga", "no_army"],
     "arms_imports": ["sipri_at"], "trade": ["cow_trade", "imf_dots"], "trade_totals": ["cow_trade", "imf_dots"],
     "alliances": ["atop", "memberships"],
-    "contiguity": ["cow_contiguity"], "rivalries": ["rivalries"], "states": ["sipri_milex", "cow_capitals"],
+    "contiguity": ["cow_contiguity"], "rivalries": ["rivalries"], "peace": ["peace"],
+    "states": ["sipri_milex", "cow_capitals"],
     "memberships": ["memberships"],
 }
 YEARS = {"countries": "year", "trade": "year", "trade_totals": "year", "alliances": "year", "arms_imports": "last",
-         "rivalries": "last", "contiguity": "last"}
+         "rivalries": "last", "contiguity": "last", "peace": "last"}  # peace: dates, YYYY-MM-DD
 
 
 def write_manifest(out: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -519,7 +619,7 @@ def write_manifest(out: Path, tables: dict[str, pd.DataFrame]) -> None:
                  "sources": {k: {f: src[k][f] for f in ("title", "release", "licence", "citation", "url")}
                              for k in TABLE_SOURCES[name]}}
         if name in YEARS:
-            entry["years"] = [int(df[YEARS[name]].min()), int(df[YEARS[name]].max())]
+            entry["years"] = [int(str(df[YEARS[name]].min())[:4]), int(str(df[YEARS[name]].max())[:4])]
         doc[name] = entry
     (out / "manifest.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 

@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.data.facts import ActorFacts, PairFacts, actor_facts, pair_facts  # noqa: E402
+from sim.data.facts import NEGATIVE_PEACE, ActorFacts, PairFacts, actor_facts, pair_facts  # noqa: E402
 from sim.data.tables import load  # noqa: E402
 
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
@@ -56,7 +56,8 @@ def r2(y: np.ndarray, fitted: np.ndarray) -> float:
 
 
 def fit_alignment(s: Seed) -> tuple[np.ndarray, float]:
-    x = np.array([[1.0, p.ideal_distance, p.defense, p.rivalry] for *_, p in s.pairs])
+    x = np.array([[1.0, p.ideal_distance, p.defense_honoured, p.rivalry, p.peace - NEGATIVE_PEACE]
+                  for *_, p in s.pairs])
     y = np.array([al for _, _, al, _, _ in s.pairs])
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     return coef, r2(y, np.clip(x @ coef, -1, 1))
@@ -100,7 +101,7 @@ def main() -> int:
     prox, r2_p = fit_proximity(s)
     dec, r2_t = fit_technology(s)
     print(f"alignment:  A0={coef[0]:.3f} A_IDEAL={coef[1]:.3f} A_DEFENSE={coef[2]:.3f} A_RIVALRY={coef[3]:.3f}"
-          f"  R^2={r2_a:.2f} over {len(s.pairs)} pairs")
+          f" A_PEACE={coef[4]:.3f}  R^2={r2_a:.2f} over {len(s.pairs)} pairs")
     print(f"proximity:  P_KM={prox[0]:.0f} P_BIG={prox[1]:.3f} P_SMALL={prox[2]:.2f} P_WATER={prox[3]:.2f}"
           f"  R^2={r2_p:.2f}")
     print(f"technology: T_DECADES={dec:.2f}  R^2={r2_t:.2f} over {len(s.actors)} actors")
@@ -110,11 +111,12 @@ def main() -> int:
         ra = rules.alignment(p)
         rp = rules.proximity(p, s.actors[a].milex.value, s.actors[b].milex.value, largest)
         rows.append((abs(ra - al) + abs(rp - pr), a, b, al, ra, pr, rp, p))
-    print("\n| pair | alignment: seed | data | proximity: seed | data | ideal distance | defence | rivalry | km |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| pair | alignment: seed | data | proximity: seed | data | ideal distance | defence (honoured) "
+          "| rivalry | peace | km |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for _, a, b, al, ra, pr, rp, p in sorted(rows, reverse=True)[:15]:
-        print(f"| {a}-{b} | {al:+.2f} | {ra:+.2f} | {pr:.2f} | {rp:.2f} | {p.ideal_distance:.2f} | {p.defense:.2f} "
-              f"| {p.rivalry:.2f} | {p.km:,.0f} |")
+        print(f"| {a}-{b} | {al:+.2f} | {ra:+.2f} | {pr:.2f} | {rp:.2f} | {p.ideal_distance:.2f} "
+              f"| {p.defense:.2f} ({p.defense_honoured:.2f}) | {p.rivalry:.2f} | {p.peace:.2f} | {p.km:,.0f} |")
     return 0
 
 

@@ -22,6 +22,7 @@ from sim.concepts.interests import names as interest_names
 from sim.data import rules
 from sim.data.facts import (
     DOTS_FROM,
+    NEGATIVE_PEACE,
     ActorFacts,
     DataError,
     Fact,
@@ -99,7 +100,7 @@ def compose(req: Request, tables: Tables | None = None, writer: Callable[..., Wr
                        ("treaties", treaty_year(tables, req.year))):
         if used != req.year:
             warnings.append(f"{what} are from {used}, the latest year the source covers")
-    for what, table in (("rivalries", "rivalries"), ("borders", "contiguity")):
+    for what, table in (("rivalries", "rivalries"), ("peace levels", "peace"), ("borders", "contiguity")):
         if req.year > (end := tables.covered(table)[1]):
             warnings.append(f"{what} are those of {end}, the latest year the source covers")
     first, last = arms_window(tables, req.year)
@@ -189,9 +190,9 @@ class Writer:
             "# and groups. Yours to fill in, marked TO FILL IN: each actor's interest weights and rationale, the",
             "# event(s), and what you expect to happen. Then: run_sim.py run THIS_FILE.",
             "#",
-            "# Read the relations: votes, pacts and rivalries miss wars, sanctions and partnerships without a",
-            "# treaty, and count old treaties in force (docs/data.md). Overwrite what you know better, and say why",
-            "# in `source`.",
+            "# Read the relations: votes, pacts, rivalries and the peace scale miss partnerships without a treaty,",
+            "# and whatever changed after their sources end (docs/data.md). Overwrite what you know better, and say",
+            "# why in `source`.",
             "",
             f"name: {name}",
             f"title: {_quote(f'TO FILL IN: what {parties} {does} ({req.year})')}",
@@ -205,13 +206,15 @@ class Writer:
         man = self.tables.manifest
         keys = {"sipri_milex": "countries", "wdi_gdp": "countries", "vdem": "countries", "unga": "countries",
                 "sipri_at": "arms_imports", "cow_trade": "trade", "imf_dots": "trade", "atop": "alliances",
-                "rivalries": "rivalries", "cow_contiguity": "contiguity", "memberships": "memberships"}
+                "rivalries": "rivalries", "peace": "peace", "cow_contiguity": "contiguity",
+                "memberships": "memberships"}
         lines = ["sources:"]
         for key, table in keys.items():
             s = man[table]["sources"][key]
             lines += _folded(key, f"{s['title']}, {s['release']}. {s['url']}")
         lines += _folded("rules", "geosim's data rules (docs/data.md): alignment from UNGA ideal-point distance, "
-                         "defence pacts (atop) and strategic rivalries (rivalries); proximity from borders "
+                         "defence pacts (atop) counted while the pair is not in rivalry, strategic rivalries "
+                         "(rivalries) and the peace scale (peace); proximity from borders "
                          "(cow_contiguity), distance between capitals and military reach; technology from GDP per "
                          "capita relative to the highest among the actors")
         for key, text in self.req.figure_sources.items():
@@ -251,7 +254,8 @@ class Writer:
     def relations(self) -> list[str]:
         largest = max(f.milex.value for f in self.facts.values())
         lines = ["# Alignment in [-1, 1] and proximity in [0, 1], by the rules of docs/data.md; after each pair, its",
-                 "# inputs: ideal-point distance, defence pact, rivalry, km between capitals, border.",
+                 "# inputs: ideal-point distance, defence pact, rivalry, peace level (where not .5, negative peace),",
+                 "# km between capitals, border.",
                  "relations:"]
         for (a, b), p in self.pairs.items():
             al = rules.alignment(p)
@@ -315,9 +319,14 @@ def _kept(shares: dict[str, float]) -> dict[str, float]:
 def _inputs(p: PairFacts) -> str:
     parts = [f"ideal {p.ideal_distance:.2f}"]
     if p.defense:
-        parts.append("defence pact" if p.defense == 1 else f"defence pacts {p.defense:.0%}")
+        pact = "defence pact" if p.defense == 1 else f"defence pacts {p.defense:.0%}"
+        if p.defense_honoured < p.defense:  # pacts between pairs in rivalry on the peace scale do not count
+            pact += " (not counted: in rivalry)" if not p.defense_honoured else f" ({p.defense_honoured:.0%} counted)"
+        parts.append(pact)
     if p.rivalry:
         parts.append("rivalry" if p.rivalry == 1 else f"rivalry {p.rivalry:.0%}")
+    if abs(p.peace - NEGATIVE_PEACE) > 0.005:
+        parts.append(f"peace {p.peace:.2f}")
     parts.append(f"{p.km:,.0f} km")
     if p.contiguity:
         parts.append("land border" if p.contiguity == 1 else "across water")

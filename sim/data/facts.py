@@ -1,15 +1,17 @@
 """What the tables say about the actors of a scenario in one year: each actor's figures, and each pair's inputs to
-the rules (ideal-point distance, treaties, distance, contiguity), with the years they really come from.
+the rules (ideal-point distance, treaties, rivalry, peace level, distance, contiguity), with the years they really
+come from.
 
 An actor is a state (its ISO3 code) or a group written in capitals (`EU`, `ASEAN`, `NATO`): the group's members of
 that year, less any member listed as an actor of its own, so nothing is counted twice. A group sums what adds up
 (military expenditure, GDP, trade, arms imports) and averages what does not (democracy, ideal points); a pair
-with a group takes the share of member pairs bound by a treaty or in a rivalry, the median distance between
-capitals and any border.
+with a group takes the share of member pairs bound by a treaty or in a rivalry, the mean peace level over member
+pairs, the median distance between capitals and any border.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import statistics
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from sim.data.tables import Tables, pair
 LOOK_BACK = 10  # a missing figure may come from up to this many years before; the file and the command say so
 ARMS_WINDOW = 5
 DOTS_FROM = 2015  # trade: COW's data to 2014, the IMF's from 2015 (data/build.py)
+NEGATIVE_PEACE = 0.5  # the peace scale's middle level, of every pair and day the peace data do not list
 
 
 class DataError(Exception):
@@ -54,9 +57,12 @@ class ActorFacts:
 class PairFacts:
     ideal_distance: float
     defense: float  # share of member pairs with a defence pact, in [0, 1]
+    defense_honoured: float  # the same, counting only pacts between pairs not in rivalry (peace level >= .5)
     other_treaty: float  # the same for other treaties only (neutrality, non-aggression, consultation)
     treaty_year: int
     rivalry: float  # share of member pairs in a strategic rivalry, in [0, 1]
+    peace: float  # peace scale, mean over member pairs: 0 serious rivalry, .25 lesser, .5 negative peace, .75, 1
+    peace_year: int  # the year it is of (the source ends in 2020: later years take the level ongoing then)
     km: float  # between capitals (for a group, the median over its members')
     contiguity: int  # 0 none, 1 land, 2-5 water up to 12, 24, 150, 400 miles (COW)
 
@@ -196,18 +202,43 @@ def rivalry(tables: Tables, a: str, b: str, year: int) -> bool:
     return found is not None and _in_force(*found, year, tables.covered("rivalries")[1])
 
 
+def peace_year(tables: Tables, year: int) -> int:
+    return min(year, tables.covered("peace")[1])
+
+
+def peace(tables: Tables, a: str, b: str, year: int) -> float:
+    """Two states' level on the peace scale (Goertz, Diehl and Balas) in `year`: the mean over its days, as the
+    authors make their dyad-years, a day in none of the pair's spells at negative peace (.5). After the source's
+    last year (2020), the level still ongoing when it ends; a spell that ended with it (the UK's with the EU's
+    members, at Brexit) is over, and the pair at negative peace."""
+    last = peace_year(tables, year)
+    spells = tables.peace.get(pair(a, b), [])
+    if year > last:
+        return next((level for *_, level, ongoing in spells if ongoing), NEGATIVE_PEACE)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    days = (end - start).days + 1
+    off = sum((level - NEGATIVE_PEACE) * ((min(until, end) - max(first, start)).days + 1)
+              for first, until, level, _ in spells if first <= end and until >= start)
+    return NEGATIVE_PEACE + off / days
+
+
 def pair_facts(tables: Tables, a: ActorFacts, b: ActorFacts, year: int) -> PairFacts:
     pairs = [(m, n) for m, n in product(a.members, b.members) if m != n]
     ties = [treaties(tables, m, n, year) for m, n in pairs]
+    levels = [peace(tables, m, n, year) for m, n in pairs]
     defense = sum(t[0] for t in ties) / len(ties) if ties else 0.0
+    # a pact counts only while the pair is not in rivalry: a treaty not honoured in practice (docs/data.md)
+    honoured = sum(t[0] for t, lv in zip(ties, levels, strict=True) if lv >= NEGATIVE_PEACE - 1e-9) / len(ties) \
+        if ties else 0.0
     other = sum(1 for t in ties if t[1] and not t[0]) / len(ties) if ties else 0.0
     dists = [km(tables.capitals[m], tables.capitals[n]) for m, n in pairs
              if m in tables.capitals and n in tables.capitals]
     borders = [c for m, n in pairs if (c := contiguity(tables, m, n, year))]
     return PairFacts(
-        ideal_distance=abs(a.ideal.value - b.ideal.value), defense=defense, other_treaty=other,
-        treaty_year=treaty_year(tables, year),
+        ideal_distance=abs(a.ideal.value - b.ideal.value), defense=defense, defense_honoured=honoured,
+        other_treaty=other, treaty_year=treaty_year(tables, year),
         rivalry=sum(rivalry(tables, m, n, year) for m, n in pairs) / len(pairs) if pairs else 0.0,
+        peace=statistics.fmean(levels) if levels else NEGATIVE_PEACE, peace_year=peace_year(tables, year),
         km=statistics.median(dists) if dists else math.inf,
         contiguity=min(borders) if borders else 0)
 

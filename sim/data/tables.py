@@ -5,6 +5,7 @@ error that names the code, the year and what is available."""
 from __future__ import annotations
 
 import csv
+import datetime
 import gzip
 import io
 import json
@@ -56,6 +57,8 @@ class Tables:
     treaties: dict[tuple[str, str, int], tuple[int, int]]  # (a, b, year) -> (defense, other)
     contiguity: dict[tuple[str, str], tuple[int, int, int]]  # (a, b) -> (type, first, last)
     rivalries: dict[tuple[str, str], tuple[int, int]]  # (a, b) -> (first, last)
+    # (a, b) -> spells (first, last, level, ongoing: still so when the source ends)
+    peace: dict[tuple[str, str], list[tuple[datetime.date, datetime.date, float, bool]]]
     groups: dict[str, dict[str, Member]]
     group_names: dict[str, str] = field(default_factory=dict)
     defence_groups: frozenset[str] = frozenset()  # groups whose members promise to defend each other
@@ -96,6 +99,11 @@ def load() -> Tables:
     contiguity = {(r["a"], r["b"]): (int(r["type"]), int(r["first"]), int(r["last"]))
                   for r in _rows("contiguity.csv.gz")}
     rivalries = {(r["a"], r["b"]): (int(r["first"]), int(r["last"])) for r in _rows("rivalries.csv")}
+    peace: dict[tuple[str, str], list[tuple[datetime.date, datetime.date, float, bool]]] = defaultdict(list)
+    for r in _rows("peace.csv.gz"):  # spells off negative peace (.5); a pair or day not listed is at .5
+        peace[(r["a"], r["b"])].append((datetime.date.fromisoformat(r["first"]),
+                                        datetime.date.fromisoformat(r["last"]), float(r["level"]),
+                                        r["ongoing"] == "1"))
     groups: dict[str, dict[str, Member]] = defaultdict(dict)
     group_names, defence_groups = {}, set()
     for r in _rows("memberships.csv"):
@@ -104,5 +112,5 @@ def load() -> Tables:
             defence_groups.add(r["group"])
         groups[r["group"]][r["iso3"]] = Member(int(float(r["joined"])), int(float(r["left"])) if r["left"] else None)
     manifest = json.loads((folder() / "manifest.json").read_text(encoding="utf-8"))
-    return Tables(facts, names, capitals, arms, trade, trade_total, treaties, contiguity, rivalries, dict(groups),
-                  group_names, frozenset(defence_groups), manifest)
+    return Tables(facts, names, capitals, arms, trade, trade_total, treaties, contiguity, rivalries, dict(peace),
+                  dict(groups), group_names, frozenset(defence_groups), manifest)
