@@ -49,6 +49,8 @@ HOSTILE = {
 ARMS_SHARE = 0.1
 SHOW_OF_FORCE = 1.1
 BROKEN_NORM = -0.5  # standing, for a nuclear test or for seizing or claiming another state's territory
+# standing, for force the UN Security Council did not authorise (the Charter's ban on the use of force), by size
+UNAUTHORISED_FORCE = {"clash": -0.1, "war": -0.25, "major": -0.5}
 FIGURES = {"military_expenditure": "milex", "gdp": "gdp", "regime": "libdem"}
 
 
@@ -182,12 +184,18 @@ def effects(note: Note) -> list[str]:
                         f"trade_share: {{of: {t}, to: {a}, delta: {trade}}}"]
         if capability != 1.0:
             out += [f"capability: {{actor: {t}, factor: {capability}}}" for t in tgt]
+        # acting together is a partnership in the act: the menu's partnership row between co-initiators
+        out += [f"alignment: {{between: [{a}, {b}], delta: {ALIGNMENT['partnership']}}}"
+                for i, a in enumerate(ini) for b in ini[i + 1:]]
     elif kind in ("show_of_force", "norm"):
         out += [f"capability: {{actor: {a}, factor: {SHOW_OF_FORCE}}}" for a in ini]
     else:
         raise NoteError(f"{note.path}: kind {kind!r} and size {size!r} are not on the menu")
-    if kind == "norm" or note.meta.get("territory_seized"):
-        out += [f"standing: {{actor: {a}, delta: {BROKEN_NORM}}}" for a in ini]
+    standing = BROKEN_NORM if kind == "norm" or note.meta.get("territory_seized") else 0.0
+    if kind == "force" and not note.meta.get("unsc_authorised"):
+        standing += UNAUTHORISED_FORCE[size]
+    if standing:
+        out += [f"standing: {{actor: {a}, delta: {max(standing, -1.0):g}}}" for a in ini]
     return out
 
 

@@ -59,40 +59,40 @@ def test_set_changes_the_result(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_check_passes_on_the_seed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", SEED, "-q"]) == 0
     out = capsys.readouterr().out
-    assert "14 of 14 hold" in out
+    assert "19 of 19 hold" in out
 
 
 def test_check_fails_when_an_expectation_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = Path(SEED).read_text().replace("{expect: JPN welcomes,", "{expect: JPN opposes,")
+    text = Path(SEED).read_text().replace("{expect: JPN words supports,", "{expect: JPN words criticises,")
     path = tmp_path / "wrong.yaml"
     path.write_text(text)
     assert main(["check", str(path), "-q", "-r", "10"]) == 1
-    assert "JPN opposes" in capsys.readouterr().out
+    assert "JPN words criticises" in capsys.readouterr().out
     assert main(["check", str(path), "-q", "-r", "10", "--why"]) == 1
     out = capsys.readouterr().out
-    assert "Japan welcomes (100% of runs). At impact it gains" in out  # under the miss, and only there
+    assert "Japan welcomes (100% of runs): it supports (100%)" in out  # under the miss, and only there
     assert "China counterbalances" not in out
 
 
 def test_check_scores_several_files_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The bench's score: one JSON object, per file and in total, and nothing else on stdout."""
     path = tmp_path / "wrong.yaml"
-    path.write_text(Path(SEED).read_text().replace("{expect: JPN welcomes,", "{expect: JPN opposes,"))
+    path.write_text(Path(SEED).read_text().replace("{expect: JPN words supports,", "{expect: JPN words criticises,"))
     assert main(["check", SEED, str(path), "-r", "10", "--json"]) == 1
     score = json.loads(capsys.readouterr().out)
-    assert [(f["file"], f["passed"], f["total"]) for f in score["files"]] == [(SEED, 14, 14), (str(path), 13, 14)]
-    assert (score["passed"], score["total"]) == (27, 28)
-    # the rule that runs no model, per file and in total, on the same statements; JPN opposes is the rule's miss too
+    assert [(f["file"], f["passed"], f["total"]) for f in score["files"]] == [(SEED, 19, 19), (str(path), 18, 19)]
+    assert (score["passed"], score["total"]) == (37, 38)
+    # the rule that runs no model, per file and in total, on the same statements; JPN criticises is the rule's hit
     rule = [f["baseline"]["passed"] for f in score["files"]]
-    assert rule[0] == rule[1] and score["baseline"] == {"passed": sum(rule), "total": 28}
+    assert rule[1] == rule[0] + 1 and score["baseline"] == {"passed": sum(rule), "total": 38}
     # Brier scores, pooled over the files by their observed actors
     brier = [f["brier"] for f in score["files"]]
     assert score["brier"]["actors"] == sum(b["actors"] for b in brier) > 0
     assert score["brier"]["model"] == pytest.approx(sum(b["model"] * b["actors"] for b in brier)
                                                     / score["brier"]["actors"], abs=1e-4)
-    assert brier[1]["model"] > brier[0]["model"]  # Japan observed to oppose: the model is further off
+    assert brier[1]["model"] >= brier[0]["model"]  # Japan's words alone: no label observed, the same actors
     assert main(["check", SEED, str(path), "-r", "10", "-q", "--chart", str(tmp_path / "bench.png")]) == 1
-    assert "total" in (out := capsys.readouterr().out) and "27 of 28 hold (96%)" in out
+    assert "total" in (out := capsys.readouterr().out) and "37 of 38 hold (97%)" in out
     assert (tmp_path / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["check", SEED, "-q", "--chart", str(tmp_path / "bench.png" / "x.png")]) == 2  # before any run
     assert "is a file, not a folder" in capsys.readouterr().err

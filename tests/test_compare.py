@@ -17,7 +17,7 @@ BASE = "us_india_defense_framework_2025"
 LOW = "low China security: actors.CHN.interests.security=0.1"
 NONE = "no China security: actors.CHN.interests.security=0"
 FAST = ["-r", "10", "-q"]
-ENTRY_KEYS = {"actor", "name", "labels", "shares", "valence", "toward_parties", "posture", "why"}
+ENTRY_KEYS = {"actor", "name", "labels", "shares", "stance", "toward_parties", "posture", "why"}
 
 
 def compare_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -36,7 +36,7 @@ def test_china_without_security_stops_counterbalancing(capsys: pytest.CaptureFix
     assert china["kind"] == "label"
     assert china["labels"] == {BASE: "counterbalances", "no China security": "indifferent"}
     assert china["shares"][BASE] == {"counterbalances": 1.0}
-    assert china["valence"][BASE] < china["valence"]["no China security"] < 0  # it loses less
+    assert china["stance"][BASE] < china["stance"]["no China security"] < 0  # it criticises less
     assert china["why"][0]["interest"] == "security"
     assert china["why"][0]["change"]["no China security"] > 0.05
     kinds = [d["kind"] for d in data["differences"]]
@@ -50,26 +50,26 @@ def test_china_without_security_stops_counterbalancing(capsys: pytest.CaptureFix
 
 
 def test_low_china_security_changes_the_size_of_chinas_reaction(capsys: pytest.CaptureFixture[str]) -> None:
-    """The issue's example. At 0.1 China still counterbalances in every run, but half as hard: it loses less at
-    impact and arms less. That is a reaction that changed, of kind "size", and the table says how in words."""
+    """The issue's example. At 0.1 China still counterbalances in every run, but about half as hard: it criticises
+    less and arms less. That is a reaction that changed, of kind "size", and the table says how in words."""
     data = compare_json(capsys, SEED, "--variant", LOW)
     low = "low China security"
     china = next(d for d in data["differences"] if d["actor"] == "CHN")
     assert china.keys() >= ENTRY_KEYS | {"kind", "changed"}
     assert china["kind"] == "size"
     assert china["labels"] == {BASE: "counterbalances", low: "counterbalances"}
-    assert {"valence", "posture"} <= set(china["changed"])
-    assert china["valence"][BASE] < -0.1 < -0.06 < china["valence"][low] < -0.04  # -0.112 -> -0.050
-    assert china["posture"][BASE] > 0.03 > 0.02 > china["posture"][low] > 0.01  # +0.032 -> +0.017
+    assert {"stance", "posture"} <= set(china["changed"])
+    assert china["stance"][BASE] < -2.5 < -2.0 < china["stance"][low] < -1.2  # -2.91 -> -1.67
+    assert china["posture"][BASE] > 0.08 > 0.065 > china["posture"][low] > 0.04  # +0.096 -> +0.052
     assert china["why"][0]["interest"] == "security"
     # India moves toward the parties a little less (+0.35 -> +0.34): past noise, but a nuance of a large reaction
     assert "IND" in data["unchanged"]
     assert main(["compare", SEED, "--variant", LOW, *FAST]) == 0
     out = capsys.readouterr().out
     assert "B  low China security" in out and "actors.CHN.interests.security=0.1" in out
-    v, p = china["valence"], china["posture"]
+    v, p = china["stance"], china["posture"]
     row = next(line for line in out.splitlines() if line.startswith("  China (CHN)"))
-    assert f"counterbalances in both; loss at impact {v[BASE]:+.3f} -> {v[low]:+.3f}" in row
+    assert f"counterbalances in both; criticism {v[BASE]:+.3f} -> {v[low]:+.3f}" in row
     assert f"posture {p[BASE]:+.3f} -> {p[low]:+.3f}" in row
     for entry in data["differences"]:
         assert f"{entry['name']} ({entry['actor']})" in out

@@ -82,7 +82,9 @@ def test_a_live_run_and_its_measurement() -> None:
     assert model.changes == ["China: security 0.6"]
     measured = model.measure(replications=4)
     assert [r.code for r in measured.rows] == list(model.params.codes)
-    assert measured.rows[1].reason.startswith("At impact it")
+    assert measured.rows[1].reason.startswith("Its stance is")  # China: why, in the parts of its stance
+    assert (measured.rows[1].words, measured.rows[1].deeds) == ("criticises", "counters")
+    assert measured.rows[0].reason == "It took part in the events, so its words are its act."
     assert len(measured.verdicts) == len(model.spec.expectations)
 
 
@@ -174,10 +176,11 @@ def test_the_page_in_a_browser(tmp_path: Path) -> None:
             assert timeline.screenshot() != before["timeline"], "the charts did not change in ten months"
 
             page.get_by_role("button", name="Run 20 replicates").click()
-            page.get_by_text(re.compile(r"\d+ of 14 hold")).wait_for()
+            page.get_by_text(re.compile(r"\d+ of 19 hold")).wait_for()
             coloured = page.locator("tr[style*='#cdeccf'], tr[style*='#f8c9c4']")
-            assert coloured.count() == 14  # the seed's expectations, each green or red
-            assert page.locator("td", has_text="At impact it").count() == 18  # a reason for every actor
+            assert coloured.count() == 19  # the seed's expectations, each green or red
+            reasons = page.locator("td", has_text=re.compile(r"^(Its stance is|It took part)"))
+            assert reasons.count() == 18  # a reason for every actor
             page.screenshot(path=tmp_path / "dashboard.png")
 
             for name in ("security", "economy", "technology", "influence", "autonomy", "values"):

@@ -18,7 +18,7 @@ HISTORY = ROOT / "history"
 EPISODES = sorted(p for p in HISTORY.glob("*.yaml") if p.name != "weights.yaml")
 # history/README.md, "The menu": the only sizes an episode may give each kind of effect
 MENU = {"alignment": {0.2, 0.1, 0.05, 0.4, 0.6}, "trade_share": {0.02, 0.05, 0.1}, "arms_share": {0.1},
-        "standing": {0.5}}
+        "standing": {0.1, 0.25, 0.5, 0.6, 0.75, 1.0}}
 CAPABILITY = {1.1, 0.95, 0.8}  # a show of force; a war's and a major war's toll on the target
 # The nine episodes kept out of everything, as names and as words an episode about them could not avoid
 OUTSIDE_NAMES = re.compile(r"aukus|quad|civil_nuclear|(us|usa|united_states)_india.*nuclear|india_(us|usa)_.*nuclear|"

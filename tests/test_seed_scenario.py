@@ -15,13 +15,15 @@ from sim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
+# the labels the seed's words and deeds name: supports (and closer) is welcomes; criticises and keeps, hedges;
+# criticises and counters, counterbalances
 EXPECTED = {"USA": "welcomes", "JPN": "welcomes", "AUS": "welcomes", "RUS": "hedges", "CHN": "counterbalances",
-            "PAK": "counterbalances", "GBR": "engages", "EU": "engages"}
+            "PAK": "counterbalances", "GBR": "welcomes", "EU": "welcomes"}
 
 
 def test_every_expectation_holds(seed_scenario: Scenario, seed_result: Result) -> None:
     verdicts = check(seed_scenario, seed_result.reactions)
-    assert len(verdicts) == len(seed_scenario.expectations) >= 14
+    assert len(verdicts) == len(seed_scenario.expectations) >= 19
     failed = [f"{v.expect}: {v.observed}" for v in verdicts if not v.passed]
     assert not failed
 
@@ -37,20 +39,34 @@ def test_expected_labels_are_modal_in_most_replicates(seed_result: Result) -> No
 
 
 def test_labels_survive_jittered_weights(seed_scenario: Scenario) -> None:
-    """Every interest weight jittered by up to +-15% (20 draws): at least 95% of (draw, actor) pairs keep
-    the expected label (issue 10's bar; 40 draws of 20 replicates kept all 320)."""
-    rng = np.random.default_rng(2025)
-    kept = total = 0
-    for _ in range(20):
-        s = seed_scenario.model_copy(deep=True)
-        s.run.replications = 8
-        for actor in s.actors.values():
-            actor.interests = {k: v * rng.uniform(0.85, 1.15) for k, v in actor.interests.items()}
-        r = run(s).reactions
-        for code, label in EXPECTED.items():
-            total += 1
-            kept += r.modal(r.codes.index(code)) == label
-    assert kept / total >= 0.95, f"kept {kept} of {total}"
+    """Issue 18: every replicate draws every interest weight within +-15% of its value (run.jitter), so each of 100
+    replicates is a draw of judgment; the expected labels hold in at least 95% of (draw, actor) pairs, and each in
+    at least the share a statement needs."""
+    s = seed_scenario.model_copy(deep=True)
+    s.run.replications = 100
+    assert s.run.jitter == 0.15
+    r = run(s).reactions
+    kept = [float(np.mean(r.labels[:, r.codes.index(code)] == label)) for code, label in EXPECTED.items()]
+    assert np.mean(kept) >= 0.95, dict(zip(EXPECTED, kept, strict=True))
+    assert min(kept) >= PASS_SHARE
+
+
+def test_the_jitter_is_each_replicates_own_draw(seed_scenario: Scenario) -> None:
+    """Without jitter the replicates share one judgment and differ only by chance; with it, their weights differ,
+    and a run's draw is a function of its key alone (the twin shares it)."""
+    from sim.model.engine import jittered
+    from sim.model.params import compile_scenario
+
+    p = compile_scenario(seed_scenario)
+    keys = [(1, 0, r, 0) for r in range(4)]
+    w = jittered(p, keys).weights
+    assert not np.allclose(w[0], w[1]) and np.allclose(w.sum(axis=-1), 1.0)
+    base = np.broadcast_to(p.weights, w.shape)
+    assert np.all(np.abs(w / base - 1.0)[base > 0] <= 0.3 / 0.85 + 1e-9)  # within +-15% of each weight, renormalised
+    assert np.array_equal(jittered(p, keys[1:2]).weights[0], w[1])
+    still = seed_scenario.model_copy(deep=True)
+    still.run.jitter = 0.0
+    assert np.array_equal(jittered(compile_scenario(still), keys).weights[2], p.weights[0])
 
 
 def test_reversed_framework_removes_counterbalancing() -> None:

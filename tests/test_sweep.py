@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -58,15 +59,17 @@ def test_a_sweep_run_is_the_single_mesa_run() -> None:
             while model.running:
                 model.step()
         paths = [m.trajectory() for m in models]
-        runs[with_events] = Trajectory(*(np.concatenate([getattr(t, f) for t in paths])
-                                         for f in ("alignment", "posture", "interests", "valence")))
-    stakes = models[0].calibration.stakes[0]
-    r = measure(params, stakes, runs[True], runs[False], scenario_at(job, values).model.labels)
+        runs[with_events] = Trajectory(*(np.concatenate([getattr(t, f.name) for t in paths])
+                                         for f in fields(Trajectory)))
+    r = measure(params, runs[True], runs[False], scenario_at(job, values).model.labels)
     valence = r.valence.sum(axis=2)
     assert len(rows) == job.replications
     for rep, row in enumerate(rows):
         for i, code in enumerate(params.codes):
             assert row[f"label.{code}"] == r.labels[rep, i]
+            assert row[f"words.{code}"] == r.words[rep, i]
+            assert row[f"deeds.{code}"] == r.deeds[rep, i]
+            assert row[f"stance.{code}"] == r.stance[rep, i]
             assert row[f"posture.{code}"] == r.d_posture[rep, i]
             assert row[f"toward_parties.{code}"] == r.toward_parties[rep, i]
             assert row[f"valence.{code}"] == valence[rep, i]
@@ -161,14 +164,16 @@ def test_phase_map_places_each_reaction_in_its_cell() -> None:
 
 
 def test_a_two_parameter_sweep_draws_the_map_of_who_flips(tmp_path: Path) -> None:
-    params = ["model.closure=0.4,0.8", "actors.RUS.interests.influence=0.15,0.45"]
+    params = ["model.closure=0.4,0.8", "model.harm=10,30"]
     summary = run_sweep(small_plan(2, params), tmp_path, "local", 1, None, False)
-    # Russia flips in this square; which parameter is the map's x (the one that moves the flip most) is the model's
-    rus = [m for m in summary["phase_maps"] if m["actor"] == "RUS"]
-    assert len(rus) == 1 and {rus[0]["x"], rus[0]["y"]} == {"model.closure", "actors.RUS.interests.influence"}
-    name = f"phase_RUS_{rus[0]['x']}_by_{rus[0]['y']}.png"
-    assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
-    assert f"]({name})" in (tmp_path / "report.md").read_text()
+    # neighbours of India flip in this square (engaging once closure is strong); which parameter is each map's x (the
+    # one that moves the flip most) is the model's
+    assert summary["phase_maps"]
+    for m in summary["phase_maps"]:
+        assert {m["x"], m["y"]} == {"model.closure", "model.harm"}
+        name = f"phase_{m['actor']}_{m['x']}_by_{m['y']}.png"
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
+        assert f"]({name})" in (tmp_path / "report.md").read_text()
 
 
 def test_tipping_points_read_a_lone_outlier_as_noise() -> None:

@@ -25,7 +25,7 @@ from sim.sweep.run import plan, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "scenarios" / "us_india_defense_framework_2025.yaml"
-INERT = "model.labels.gain_threshold"  # changes which word a reaction gets, never the outcomes themselves
+INERT = "model.labels.supports"  # changes which word a reaction gets, never the outcomes themselves
 DELTA = "events.framework_signed.effects.0.alignment.delta"
 HYPHENATED = re.compile(r"\(-?\d[\d.e+-]*-\d")  # `(0.5-0.7)`, `(-0.2-0)`: a range written with a hyphen
 

@@ -249,17 +249,18 @@ def ReactionsView(model: LiveModel) -> None:
         m = model.measured
         if m is None:
             note(f"One run is an anecdote. The button runs {REPLICATES} replicates of the settings the model runs "
-                 "now, each beside its twin without the events, and names each actor's reaction, with the reason.")
+                 "now, each beside its twin without the events, and names each actor's reaction (what it says and "
+                 "what it does), with the reason.")
             return
         bold = " style='font-weight: bold'"
         rows = "".join(
             f"<tr title='{html.escape(r.explanation)}'{bold if r.code == model.actor else ''}>"
             f"<td>{html.escape(r.name)}</td><td><span style='background: {COLOURS.get(r.label, '#ddd')}; "
             f"padding: 1px 8px; border-radius: 9px'>{r.label}</span> {r.share:.0%}</td>"
-            f"<td>{html.escape(r.reason)}</td></tr>" for r in m.rows)
+            f"<td>{r.words}, {r.deeds}</td><td>{html.escape(r.reason)}</td></tr>" for r in m.rows)
         solara.HTML(tag="table", classes=["geosim-table"], unsafe_innerHTML=(
-            f"<tr><th>State</th><th>Reaction (share of {m.replications} runs)</th><th>Why, at impact "
-            f"(hover a row for the whole explanation)</th></tr>{rows}"))
+            f"<tr><th>State</th><th>Reaction (share of {m.replications} runs)</th><th>Says, does</th>"
+            f"<th>Why: its stance (hover a row for the whole explanation)</th></tr>{rows}"))
 
 
 def ExpectationsView(model: LiveModel) -> None:

@@ -98,7 +98,9 @@ class Row:
     name: str
     label: str
     share: float
-    reason: str  # one sentence of `explain`: what the events did to the actor's interests
+    words: str  # what it says (its modal words)
+    deeds: str  # what it does (its modal deeds)
+    reason: str  # one sentence of `explain`: its stance and what it is made of, or that it took part
     explanation: str  # all of it
 
 
@@ -164,12 +166,13 @@ class LiveModel(ReactionModel):
         for i, code in enumerate(r.codes):
             label = r.modal(i)
             text = explain(r, i, self.names)
-            rows.append(Row(code, self.names[code], label, r.share(i)[label], reason(text), text))
+            rows.append(Row(code, self.names[code], label, r.share(i)[label], r.modal(i, "words"),
+                            r.modal(i, "deeds"), reason(text), text))
         self.measured = Measured(replications, rows, check(spec, r))
         return self.measured
 
 
 def reason(explanation: str) -> str:
-    """The sentence after the label: what the events did to the actor's interests at impact."""
+    """The sentence after the label: the actor's stance and its parts (or that it took part in the events)."""
     sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", explanation)
     return sentences[1] if len(sentences) > 1 else ""

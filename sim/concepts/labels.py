@@ -95,7 +95,7 @@ def deeds_of(d_post: np.ndarray, to_parties: np.ndarray, to_adversaries: np.ndar
     drawing closer to them, or siding with their rivals while moving away, is countering, and outranks distancing."""
     closer = to_parties > thr["parties"]
     away = to_parties < -thr["parties"]
-    arms = d_post > thr["posture"]
+    arms = d_post > thr.get("arming", thr["posture"])
     rivals = to_adversaries > thr["adversaries"]
     out = np.full(np.shape(to_parties), "keeps", dtype=object)
     out[closer] = "closer"

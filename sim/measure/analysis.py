@@ -14,13 +14,13 @@ import numpy as np
 
 from sim.concepts.labels import DEEDS, LABELS, WORDS, combine, deeds_of, words_of
 from sim.model.engine import Trajectory
-from sim.model.kernel import grievance, harm
 from sim.model.params import Params
+from sim.model.stance import PARTS
 from sim.scenario.schema import LabelRules
 
 ORDER = {"labels": LABELS, "words": WORDS, "deeds": DEEDS}
 FLOOR = 0.002  # smallest threshold on interests: a perfectly quiet model must not call rounding a reaction
-RESENTMENT_WORDS = 0.001  # a grievance smaller than a fifth of one move is not worth a sentence
+REASON = 0.002  # a part of a stance smaller than this is not worth a sentence
 
 
 @dataclass
@@ -34,13 +34,18 @@ class Reactions:
     d_posture: np.ndarray  # (R,N)
     d_interest: np.ndarray  # (R,N,K) in stake units, weighted: sums to the change of utility
     valence: np.ndarray  # (R,N,K) immediate change at impact, stake units, weighted
+    appraisal: np.ndarray  # (R,N,P) each state's stance on the events by part (PARTS); 0 for those who acted
     toward_parties: np.ndarray  # (R,N)
     toward_adversaries: np.ndarray  # (R,N)
     words: np.ndarray  # (R,N) of str: what each actor says about the events (WORDS)
     deeds: np.ndarray  # (R,N) of str: what it does toward those who acted (DEEDS)
     thresholds: dict[str, np.ndarray] = field(default_factory=dict)
     targets: tuple[int, ...] = ()  # parties the others act against (not among `parties`)
-    resentment: np.ndarray | None = None  # (N,N) how far grievance lowered i's commitment to j (replicate mean)
+
+    @property
+    def stance(self) -> np.ndarray:
+        """(R,N) each state's stance on the events: the sum of its appraisal's parts."""
+        return self.appraisal.sum(axis=-1)
 
     @property
     def labels(self) -> np.ndarray:
@@ -77,18 +82,17 @@ def window_mean(x: np.ndarray, window: int) -> np.ndarray:
 
 def measure(
     params: Params,
-    stakes: np.ndarray,
     event: Trajectory,
     twin: Trajectory,
     rules: LabelRules,
 ) -> Reactions:
-    """Turn paired runs (events, twins) into labelled reactions.
+    """Turn paired runs (events, twins) into reactions: words from each state's stance, deeds from its moves.
 
     The placebo for replicate r is the twin of replicate r+1: a run without events on other random numbers, so
     twin[r+1] - twin[r] is exactly the difference that chance alone makes. No extra runs are needed; with a single
     replicate there is no placebo and every threshold sits at its floor (one move)."""
     w = rules.months(params.steps)
-    weights = params.weights[0] / stakes
+    weights = event.scale  # (R,N,K): each run's own weights per stake unit
     # Reactions are measured toward those who act: an event's parties less its targets, which are their rivals.
     targets = tuple(sorted({i for e in params.events for i in e.targets}))
     parties = tuple(sorted({i for e in params.events for i in e.parties} - set(targets)))
@@ -112,32 +116,24 @@ def measure(
     z = rules.noise_z
     step_a = float(params.alignment_step[0])  # less than one move is never a reaction
     step_p = float(params.posture_step[0])
+    deed = max(step_a, rules.deeds)  # a move smaller than the line of deeds is not a deed, however sure
     thr = {
         "alignment": np.maximum(z * pl_align.std(axis=0), step_a),  # (N,N)
         "posture": np.maximum(z * pl_post.std(axis=0), step_p),  # (N,)
+        "arming": np.maximum(z * pl_post.std(axis=0), max(step_p, rules.arming)),  # a deed, like a move
         "interest": np.maximum(z * pl_int.std(axis=0), FLOOR),  # (N,K)
-        "parties": np.maximum(z * pl_parties.std(axis=0), step_a),
-        "adversaries": np.maximum(z * pl_adversaries.std(axis=0), step_a),
-        "supports": np.full(params.n, rules.gain_threshold),
-        "criticises": np.full(params.n, rules.loss_threshold),
+        "parties": np.maximum(z * pl_parties.std(axis=0), deed),
+        "adversaries": np.maximum(z * pl_adversaries.std(axis=0), deed),
+        "supports": np.full(params.n, rules.supports),
+        "criticises": np.full(params.n, rules.criticises),
     }
-    words = words_of(valence.sum(axis=2), thr)
+    appraisal = event.appraisal
+    words = words_of(appraisal.sum(axis=-1), thr)
+    words[:, list(parties)] = "supports"  # those who acted chose to: their words are their act
     deeds = deeds_of(d_post, to_parties, to_adversaries, thr)
     names = tuple(x.name for x in params.interests)
-    return Reactions(params.codes, names, parties, d_align, d_post, d_int, valence, to_parties, to_adversaries,
-                     words, deeds, thr, targets, _resentment(params, valence, parties))
-
-
-def _resentment(params: Params, valence: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
-    """How far grievance moved each state's commitment away from each initiator, as `kernel.resent` does it, from
-    the valence summed over the events (so, for several events, approximately): for the words of `explain`."""
-    hurt = harm(params, valence).mean(axis=0)  # (N,): the shift is linear in it, so the mean shift
-    a0 = params.alignment0[0]
-    shift = np.minimum(grievance(params, hurt[:, None], a0), a0 + 1.0)  # a commitment falls no lower than -1
-    out = np.zeros_like(shift)
-    bystanders = [i for i in range(params.n) if i not in parties]
-    out[np.ix_(bystanders, list(parties))] = shift[np.ix_(bystanders, list(parties))]
-    return out
+    return Reactions(params.codes, names, parties, d_align, d_post, d_int, valence, appraisal, to_parties,
+                     to_adversaries, words, deeds, thr, targets)
 
 
 def _party_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
@@ -209,20 +205,21 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     code = r.codes[actor]
     label_ = r.modal(actor)
     share = r.share(actor)[label_]
+    words, deeds = r.modal(actor, "words"), r.modal(actor, "deeds")
+    parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs): it {words} "
+             f"({r.share(actor, 'words')[words]:.0%}) and {DEED_WORDS[deeds]} ({r.share(actor, 'deeds')[deeds]:.0%})."]
+    if actor in r.parties:
+        parts.append("It took part in the events, so its words are its act.")
+    else:
+        stance = r.appraisal[:, actor].mean(axis=0)
+        reasons = [f"{REASONS[name]} {value:+.3f}" for name, value in zip(PARTS, stance, strict=True)
+                   if abs(value) >= REASON]
+        parts.append(f"Its stance is {stance.sum():+.3f}" + (f" ({', '.join(reasons)})." if reasons else "."))
     val = r.valence[:, actor].mean(axis=0)
     order = np.argsort(-np.abs(val))
     drivers = [f"{r.interests[k]} {val[k]:+.3f}" for k in order[:3] if abs(val[k]) >= 0.001]
-    total = val.sum()
-    feel = "gains" if total > r.thresholds["supports"][actor] else (
-        "loses" if total < -r.thresholds["criticises"][actor] else "is mixed")
-    parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs)."]
-    parts.append(f"At impact it {feel} ({total:+.3f}: {', '.join(drivers) or 'no interest moved'}).")
-    if r.resentment is not None:
-        held = [j for j in np.argsort(-r.resentment[actor]) if r.resentment[actor, j] >= RESENTMENT_WORDS]
-        if held:
-            parts.append("It holds the events against " + ", ".join(
-                f"{names.get(r.codes[j], r.codes[j])} (commitment -{r.resentment[actor, j]:.3f})" for j in held)
-                + ".")
+    if drivers:
+        parts.append(f"At impact: {', '.join(drivers)}.")
     dp = r.d_posture[:, actor]
     if abs(dp.mean()) > r.thresholds["posture"][actor]:
         up = float(np.mean(dp > r.thresholds["posture"][actor]))
@@ -238,3 +235,9 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     if abs(after[k]) >= 0.001:
         parts.append(f"Once everyone has reacted, its {r.interests[k]} has moved most ({after[k]:+.3f}).")
     return " ".join(parts)
+
+
+DEED_WORDS = {"closer": "draws closer to those who acted", "keeps": "keeps its ties with them",
+              "distances": "distances itself from them", "counters": "counters them"}
+REASONS = {"harm": "what it costs it", "solidarity": "whose side it is on",
+           "balance": "what it does to its friends' and rivals' ties", "norms": "a broken norm"}

@@ -2,10 +2,10 @@
 
 Every variant runs with the same seed and replicates, so the runs differ only by what the variants change: a
 label that differs is the variant's doing, not chance's. A reaction is more than its label, so an actor's reaction
-differs when its label does (kind "label") or, the label kept, when it changed in size (kind "size"): its valence
-at impact, its alignment toward the parties or its posture moved by more than the placebo threshold the labels use
-for that quantity and by more than a quarter of the reaction, or its label's share or the sign of its valence
-moved. The result is plain data (`Comparison.as_json`); the command line prints it and
+differs when its label does (kind "label") or, the label kept, when it changed in size (kind "size"): its stance
+on the events (what its words follow), its alignment toward the parties or its posture moved by more than the line
+the reactions use for that quantity and by more than a quarter of the reaction, or its label's share or the sign
+of its stance moved. The result is plain data (`Comparison.as_json`); the command line prints it and
 `sim.outputs.compare_chart` draws it.
 """
 
@@ -23,8 +23,8 @@ from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
 
 SHARE_MOVE = 0.2  # a label that stays but gains or loses this share of the replicates is still worth a line
 RELATIVE = 0.25  # past noise, a change smaller than this part of the larger reaction is a nuance, not a change
-QUANTITIES = ("valence", "toward_parties", "posture")  # the measured sizes of a reaction, as the labels read them
-# reactions.thresholds; valence: "criticises" or "supports"
+QUANTITIES = ("stance", "toward_parties", "posture")  # the sizes of a reaction, as its words and deeds read them
+# reactions.thresholds; stance: "criticises" or "supports"
 THRESHOLD = {"toward_parties": "parties", "posture": "posture"}
 WHY = 2  # interests named as the reason for a change
 MOVED = 0.0005  # a change of valence the table would print as 0.000 is no reason
@@ -141,7 +141,7 @@ def _actors(result: Result) -> dict[str, dict[str, Any]]:
             "name": s.actors[code].name,
             "label": label,
             "shares": {k: round(v, 4) for k, v in r.share(i).items()},
-            "valence": round(float(r.valence[:, i].sum(axis=1).mean()), 5),
+            "stance": round(float(r.stance[:, i].mean()), 5),
             "toward_parties": round(float(r.toward_parties[:, i].mean()), 5),
             "posture": round(float(r.d_posture[:, i].mean()), 5),
             "by_interest": {k: round(float(v), 5) for k, v in zip(r.interests, r.valence[:, i].mean(axis=0),
@@ -166,7 +166,7 @@ def _entry(code: str, names: list[str], per_variant: list[dict[str, dict[str, An
         "changed": changed,
         "labels": labels,
         "shares": each("shares"),
-        "valence": each("valence"),
+        "stance": each("stance"),
         "toward_parties": each("toward_parties"),
         "posture": each("posture"),
         "valence_by_interest": each("by_interest"),
@@ -177,8 +177,8 @@ def _entry(code: str, names: list[str], per_variant: list[dict[str, dict[str, An
 def _changed(labels: dict[str, str], here: dict[str, dict[str, Any]]) -> list[str]:
     """What changed in the reaction between some two variants: "label"; each of QUANTITIES whose change exceeds
     both the larger of the two variants' thresholds for it and RELATIVE of the larger magnitude; "share", its
-    modal label's share moving by SHARE_MOVE; "valence sign", a sign flip of the valence at impact (rounded as the
-    table shows it, so a flip the reader cannot see is none). The thresholds are those the labels are judged by, so
+    modal label's share moving by SHARE_MOVE; "stance sign", a sign flip of the stance (rounded as the table shows
+    it, so a flip the reader cannot see is none). The thresholds are those the labels are judged by, so
     a change that chance alone could make is no change."""
     out = ["label"] if len(set(labels.values())) > 1 else []
     pairs = [(a, b) for i, a in enumerate(here.values()) for b in list(here.values())[i + 1:]]
@@ -190,15 +190,15 @@ def _changed(labels: dict[str, str], here: dict[str, dict[str, Any]]) -> list[st
         shares = [a["shares"].get(label, 0.0) for a in here.values()]
         if max(shares) - min(shares) >= SHARE_MOVE - 1e-9:
             out.append("share")
-    signs = {(v > 0) - (v < 0) for v in (round(a["valence"], 3) for a in here.values())}
+    signs = {(v > 0) - (v < 0) for v in (round(a["stance"], 3) for a in here.values())}
     if {1, -1} <= signs:
-        out.append("valence sign")
+        out.append("stance sign")
     return out
 
 
 def _beyond(quantity: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether `quantity` differs between two variants by more than noise and by more than a nuance. For the
-    valence the threshold is the label rules' loss or gain threshold, whichever side the larger of the two is on."""
+    stance the threshold is the line of criticism or of support, whichever side the larger of the two is on."""
     x, y = a[quantity], b[quantity]
     big = x if abs(x) >= abs(y) else y
     key = THRESHOLD.get(quantity) or ("criticises" if big < 0 else "supports")
@@ -247,7 +247,7 @@ def table(comparison: Comparison) -> str:
         lines += _label_rows(by_label, variants, letters)
     if by_size:
         lines += ["", f"Same label, changed in size ({len(by_size)}): a quantity moved past its noise threshold and "
-                      f"{RELATIVE:.0%} of the reaction, the label's share by {SHARE_MOVE:.0%}, or valence changed "
+                      f"{RELATIVE:.0%} of the reaction, the label's share by {SHARE_MOVE:.0%}, or the stance changed "
                       f"sign"]
         lines += _grid(["actor", "how it changed", "why: interests that moved"],
                        [[_actor(e), _how(e, variants), _why_words(e, variants, letters)] for e in by_size])
@@ -266,19 +266,19 @@ def _numbers(values: dict[str, float | None]) -> str:
 
 def _how(e: dict[str, Any], variants: list[dict[str, Any]]) -> str:
     """A size change in words: the label kept, then each quantity that changed, e.g. "counterbalances in both;
-    loss at impact -0.112 -> -0.050, posture +0.032 -> +0.017"."""
+    criticism -3.1 -> -1.4, posture +0.032 -> +0.017"."""
     names = [v["name"] for v in variants]
     here = [n for n in names if e["labels"][n] != ABSENT]
     label, changed = e["labels"][here[0]], e["changed"]
     out = f"{label} in {'both' if len(names) == 2 else 'all'}"
     if "share" in changed:
         out += f" ({' -> '.join(f'{e['shares'][n].get(label, 0.0):.0%}' for n in here)} of runs)"
-    values = [e["valence"][n] for n in here]
-    words = {"valence": "loss at impact" if max(values) <= 0 else "gain at impact" if min(values) >= 0
-             else "valence at impact", "toward_parties": "toward the parties", "posture": "posture"}
-    parts = [f"{words[q]} {_numbers(e[q])}" + (" (changes sign)" if q == "valence" and "valence sign" in changed
+    values = [e["stance"][n] for n in here]
+    words = {"stance": "criticism" if max(values) <= 0 else "support" if min(values) >= 0 else "stance",
+             "toward_parties": "toward the parties", "posture": "posture"}
+    parts = [f"{words[q]} {_numbers(e[q])}" + (" (changes sign)" if q == "stance" and "stance sign" in changed
                                                  else "")
-             for q in QUANTITIES if q in changed or (q == "valence" and "valence sign" in changed)]
+             for q in QUANTITIES if q in changed or (q == "stance" and "stance sign" in changed)]
     return out + ("; " + ", ".join(parts) if parts else "")
 
 
@@ -298,8 +298,8 @@ def _label_rows(entries: list[dict[str, Any]], variants: list[dict[str, Any]], l
         got = e["labels"][n]
         return got if got == ABSENT else f"{got} {e['shares'][n][got]:.0%}"
 
-    head = ["actor", *letters, "valence at impact", "toward the parties", "posture", "why: interests that moved"]
-    return _grid(head, [[_actor(e), *(label(e, n) for n in names), _numbers(e["valence"]),
+    head = ["actor", *letters, "stance", "toward the parties", "posture", "why: interests that moved"]
+    return _grid(head, [[_actor(e), *(label(e, n) for n in names), _numbers(e["stance"]),
                          _numbers(e["toward_parties"]), _numbers(e["posture"]), _why_words(e, variants, letters)]
                         for e in entries])
 

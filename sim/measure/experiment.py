@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -34,22 +34,21 @@ def run(scenario: Scenario, progress: Callable[[int], None] | None = None) -> Re
     params = compile_scenario(scenario)
     seed, reps = scenario.run.seed, scenario.run.replications
     keys: list[RunKey] = [(seed, 0, r, 0) for r in range(reps)]
-    cal = kernel.calibrate(params)
+    basis = kernel.basis(params)
     rules = scenario.model.labels
     window = rules.months(params.steps)
     first = params.steps + 1 - window
-    event = _batched(params, keys, True, progress, cal, first)
-    twin = _batched(params, keys, False, progress, cal, first)
-    reactions = measure(params, cal.stakes[0], event, twin, rules)
+    event = _batched(params, keys, True, progress, basis, first)
+    twin = _batched(params, keys, False, progress, basis, first)
+    reactions = measure(params, event, twin, rules)
     return Result(scenario, params, seed, reps, event, twin, reactions,
-                  outcomes(params, event, twin, window), cal.stakes[0])
+                  outcomes(params, event, twin, window), basis.stakes[0])
 
 
 def _batched(params: Params, keys: list[RunKey], with_events: bool,
-             progress: Callable[[int], None] | None, cal: kernel.Calibration, record_from: int) -> Trajectory:
-    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress, cal, record_from)
+             progress: Callable[[int], None] | None, basis: kernel.Basis, record_from: int) -> Trajectory:
+    parts = [simulate(params, keys[i:i + CHUNK], with_events, progress, basis, record_from)
              for i in range(0, len(keys), CHUNK)]
     if len(parts) == 1:
         return parts[0]
-    return Trajectory(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                        ("alignment", "posture", "interests", "valence")))
+    return Trajectory(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Trajectory)))

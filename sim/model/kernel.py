@@ -23,6 +23,7 @@ import numpy as np
 from sim.concepts import effects
 from sim.concepts.arrays import both_ways, map_arrays, parts, zero_diagonal
 from sim.concepts.interests import Setting, Terms, setting, terms
+from sim.model import stance
 from sim.model.params import Event, Params
 
 STAKE_FLOOR = 0.1  # an interest's stake is at least this share of the actor's mean stake (none is ever zero)
@@ -32,7 +33,6 @@ CURVATURE_ELEMENTS = 2**20  # calibration perturbs copies of the state a group a
 ALIGNMENT_RANGE = (-1.0, 1.0)
 POSTURE_RANGE = (0.1, 5.0)
 LOGIT_CLIP = 50.0  # exp() of a larger exponent overflows nothing but decides nothing either
-RESENTED = ("security", "economy")  # the losses that make a grievance (see `resent`)
 
 
 @dataclass
@@ -47,6 +47,7 @@ class State:
     arms: np.ndarray  # share of i's arms imports from j
     trade: np.ndarray  # share of i's trade with j
     standing: np.ndarray  # (B,N) i's standing among states, 0 at the start; a breach of a shared norm lowers it
+    appraisal: np.ndarray  # (B,N,P) each state's stance on the events so far, by part (stance.PARTS)
 
     def copy(self) -> State:
         return map_arrays(self, np.copy)
@@ -105,6 +106,7 @@ def initial_state(p: Params) -> State:
         arms=np.broadcast_to(p.arms0, (b, p.n, p.n)).copy(),
         trade=np.broadcast_to(p.trade0, (b, p.n, p.n)).copy(),
         standing=np.zeros((b, p.n)),
+        appraisal=np.zeros((b, p.n, len(stance.PARTS))),
     )
 
 
@@ -129,43 +131,19 @@ def derive(s: State, p: Params, cal: Calibration, t: Terms | None = None) -> Der
 
 def strike(s: State, p: Params, cal: Calibration, event: Event,
            t: Terms | None = None) -> tuple[Derived, Terms, np.ndarray]:
-    """Apply `event` to `s`, and rebuild what it changes: the state's terms and its derived arrays. Also returns
-    the event's impact: each interest's immediate change (B,N,K), before anyone has reacted. `t`, the terms of
-    `s` before the event, if the caller has them."""
+    """Apply `event` to `s`, let every state that did not act take its stance and move its commitments by it
+    (sim/model/stance.py), and rebuild what that changes: the state's terms and its derived arrays. Also returns
+    the event's impact: each interest's immediate change (B,N,K), before anyone has reacted. `t`, the terms of `s`
+    before the event, if the caller has them."""
     before = interests(s, p, terms(s, p, setting(s, p)) if t is None else t)
+    alignment, standing = s.alignment.copy(), s.standing.copy()
     apply_event(s, event)
     t = terms(s, p, setting(s, p))
     impact = interests(s, p, t) - before
-    resent(s, p, cal, event, impact)
+    parts = stance.appraise(alignment, s.standing - standing, p, p.weights / cal.stakes, event, impact)
+    s.appraisal += parts
+    stance.commit(s, p, event, parts)
     return derive(s, p, cal, t), t, impact
-
-
-def resent(s: State, p: Params, cal: Calibration, event: Event, impact: np.ndarray) -> None:
-    """Grievance: a state the event harmed holds it against those who acted. Harm is the loss of security and
-    economy at impact, in stake units; a lost share of influence is competed for, not resented. Its commitment
-    (anchor) toward each initiator falls by `grievance` x harm x (1 - friendship)^`forgiveness`, so it drifts away
-    over the following months; a close friend's act is forgiven, and fellow initiators resent nothing (docs/model.md,
-    "Grievance")."""
-    initiators = [j for j in event.parties if j not in event.targets]
-    hurt = harm(p, impact * (p.weights / cal.stakes))  # (B,N)
-    others = np.ones(p.n, dtype=bool)
-    others[initiators] = False  # those who acted together do not resent each other for it
-    for j in initiators:
-        shift = grievance(p, hurt[:, others], s.anchor[:, others, j])
-        s.anchor[:, others, j] = np.clip(s.anchor[:, others, j] - shift, *ALIGNMENT_RANGE)
-
-
-def harm(p: Params, weighted: np.ndarray) -> np.ndarray:
-    """The loss that makes a grievance: security and economy lost at impact, from the impact in stake units,
-    weighted (...,N,K); >= 0, (...,N)."""
-    resented = np.array([x.name in RESENTED for x in p.interests], dtype=float)
-    return np.maximum(-(weighted * resented).sum(axis=-1), 0.0)
-
-
-def grievance(p: Params, hurt: np.ndarray, commitment: np.ndarray) -> np.ndarray:
-    """How far `hurt` lowers a commitment: grievance x hurt x (1 - friendship)^forgiveness, where friendship is the
-    friendly part of the commitment. Shapes (B,M): one batch member per row (`resent`, and `measure` with B = 1)."""
-    return p.grievance[:, None] * hurt * (1.0 - np.maximum(commitment, 0.0)) ** p.forgiveness[:, None]
 
 
 def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,43 +166,90 @@ def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarra
     return steady_a, steady_p
 
 
-def calibrate(p: Params) -> Calibration:
-    """Treat the observed world as a stable equilibrium (revealed preference).
+@dataclass(frozen=True)
+class Basis:
+    """What the calibration needs that the interest weights leave unchanged, computed once per scenario (or sweep
+    point): each run's own weights are laid over it by `calibration`. Replicates that draw their own weights
+    (run.jitter) each get the exact calibration of their own utility without recomputing the curvature."""
 
-    First order: whatever marginal pull the interests exert on the observed state is cancelled by a fixed term
-    (the unobserved reasons that keep states where they are), so only changes move them. Second order: where an
-    actor's utility curves upward along one of its own ties (a runaway), the pull back to the anchor is raised by
-    that curvature, so the observed state is a maximum and not a saddle. Each interest is measured in units of
-    the actor's own starting stake in it, which makes weights comparable between large and small states."""
+    stakes: np.ndarray  # (B,N,K) size of each actor's marginal stake in each interest at the start
+    grad_a: np.ndarray  # (B,N,N,K) each interest's gradient along each of an actor's ties, at the observed state
+    grad_p: np.ndarray  # (B,N,K) and along its posture
+    closure: np.ndarray  # (B,N,N) closure's gradient there (it has no weight of its own)
+    hess: np.ndarray  # (B,N,N-1,N-1,K) each interest's Hessian over each actor's own ties
+    hess_closure: np.ndarray  # (B,N,N-1,N-1) closure's
+    curv_p: np.ndarray  # (B,N,K) each interest's second derivative along the actor's posture
+
+
+def calibrate(p: Params) -> Calibration:
+    """Treat the observed world as a stable equilibrium (revealed preference), for `p`'s weights."""
+    return calibration(basis(p), p)
+
+
+def basis(p: Params) -> Basis:
+    """The weight-free parts of the calibration. Each interest is measured in units of the actor's own starting
+    stake in it (the root mean square of its marginal values over the actor's choices), which makes weights
+    comparable between large and small states; its gradients and its curvature at the observed state follow."""
     s = initial_state(p)
     t = terms(s, p, setting(s, p))
     ga, gp = interest_gradients(s, p, t)
     size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / p.n)  # (B,N,K) marginal stake of each interest
     stakes = size + STAKE_FLOOR * size.mean(axis=2, keepdims=True) + STAKE_EPS
-    u = utility(s, p, stakes, t)
-    grad0, gradp0 = utility_gradients(s, p, u, t)
-    curv_a, curv_p = _curvature(s, p, u, t)
-    return Calibration(stakes=stakes, grad0=grad0, gradp0=gradp0,
-                       pull=p.inertia[:, None, None] + np.maximum(curv_a, 0.0),
-                       pull_p=p.posture_inertia[:, None] + np.maximum(curv_p, 0.0))
+    committed = both_ways(parts(s.anchor)[0])
+    closure = zero_diagonal(_closure_gradient(p, committed, t))
+    hess, hess_closure, curv_p = _curvature(s, p, ga, gp, closure)
+    return Basis(stakes, ga, gp, closure, hess, hess_closure, curv_p)
 
 
-def _curvature(s: State, p: Params, u: Utility, t: Terms) -> tuple[np.ndarray, np.ndarray]:
-    """The least pull per actor that makes each actor's own utility concave in its own choices.
+def calibration(b: Basis, p: Params) -> Calibration:
+    """The calibration for `p`'s weights over basis `b`; `p`'s batch is `b`'s, or m runs of each of its members in
+    a row (a sweep chunk: point-major, replicate-minor).
 
-    For each actor, the Hessian of its utility over its own ties: its largest eigenvalue, if positive, is the extra
-    pull its ties need; likewise for posture. The Hessians are taken by forward differences with all actors
-    perturbed at once, each along a different tie (round r moves every i's tie to i + r): N rounds instead of N^2
-    copies. What one actor's move does to another's marginal values leaks into the estimate; a stability bound
-    does not need it exact, and tests/test_kernel.py checks that the calibrated world does not drift."""
+    First order: whatever marginal pull the interests exert on the observed state is cancelled by a fixed term
+    (the unobserved reasons that keep states where they are), so only changes move them. Second order: where an
+    actor's utility curves upward along its own ties (a runaway), the pull back to the anchor is raised by that
+    curvature (the largest eigenvalue of the Hessian over its ties), so the observed state is a maximum and not a
+    saddle; likewise for posture."""
+    m = p.batch // b.stakes.shape[0]
+    n, k = b.stakes.shape[1:]
+
+    def per_run(x: np.ndarray) -> np.ndarray:  # (B,...) -> (B,m,...) without copying
+        return x[:, None]
+
+    scale = (p.weights / np.repeat(b.stakes, m, axis=0)).reshape(-1, m, n, k)  # (B,m,N,K)
+    grad0 = (per_run(b.grad_a) * scale[:, :, :, None, :]).sum(axis=-1) + per_run(b.closure)
+    gradp0 = (per_run(b.grad_p) * scale).sum(axis=-1)
+    own = (per_run(b.hess) * scale[:, :, :, None, None, :]).sum(axis=-1) + per_run(b.hess_closure)
+    top = np.linalg.eigvalsh(0.5 * (own + np.swapaxes(own, -1, -2)))[..., -1]  # (B,m,N)
+    curv_p = (per_run(b.curv_p) * scale).sum(axis=-1)
+    runs = b.stakes.shape[0] * m
+    return Calibration(
+        stakes=np.repeat(b.stakes, m, axis=0),
+        grad0=zero_diagonal(grad0.reshape(runs, n, n)),
+        gradp0=gradp0.reshape(runs, n),
+        pull=p.inertia[:, None, None] + np.maximum(top.reshape(runs, n), 0.0)[:, :, None] * np.ones((1, 1, n)),
+        pull_p=p.posture_inertia[:, None] + np.maximum(curv_p.reshape(runs, n), 0.0),
+    )
+
+
+def _curvature(s: State, p: Params, ga_0: np.ndarray, gp_0: np.ndarray,
+               closure_0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each interest's (and closure's) Hessian over each actor's own ties, and its second derivative in posture.
+
+    Taken by forward differences with all actors perturbed at once, each along a different tie (round r moves
+    every i's tie to i + r): N rounds instead of N^2 copies. What one actor's move does to another's marginal
+    values leaks into the estimate; a stability bound does not need it exact, and tests/test_kernel.py checks that
+    the calibrated world does not drift."""
     b, n = s.posture.shape
+    k = ga_0.shape[-1]
     h = CURVATURE_STEP
     actors = np.arange(n)
-    ga_0, gp_0 = utility_gradients(s, p, u, t)
-    hess = np.zeros((b, n, n, n))  # hess[k, i, j, l] = d g[i,l] / d A[i,j]
-    pull_p = np.zeros((b, n))
+    hess = np.zeros((b, n, n, n, k))  # hess[., i, j, l, k] = d g_k[i,l] / d A[i,j]
+    hess_c = np.zeros((b, n, n, n))
+    curv_p = np.zeros((b, n, k))
+    committed = both_ways(parts(s.anchor)[0])
     # rounds 1..n-1 move ties, round 0 moves postures; a group of rounds at a time bounds the memory
-    group = max(1, CURVATURE_ELEMENTS // (b * n * n))
+    group = max(1, CURVATURE_ELEMENTS // (b * n * n * (k + 1)))
     for first in range(0, n, group):
         rounds = range(first, min(n, first + group))
         up = s.repeat(len(rounds))  # member-major: copy k * len(rounds) + c
@@ -234,17 +259,21 @@ def _curvature(s: State, p: Params, u: Utility, t: Terms) -> tuple[np.ndarray, n
                 up.posture[copy[:, c]] += h
             else:
                 up.alignment[copy[:, c][:, None], actors, (actors + r) % n] += h
-        ga_up, gp_up = utility_gradients(up, p.repeat_each(len(rounds)), u.repeat(len(rounds)))
-        ga_up, gp_up = ga_up.reshape(b, len(rounds), n, n), gp_up.reshape(b, len(rounds), n)
+        p_up = p.repeat_each(len(rounds))
+        t_up = terms(up, p_up, setting(up, p_up))
+        ga_up, gp_up = interest_gradients(up, p_up, t_up)
+        gc_up = zero_diagonal(_closure_gradient(p_up, np.repeat(committed, len(rounds), axis=0), t_up))
+        ga_up, gp_up = ga_up.reshape(b, len(rounds), n, n, k), gp_up.reshape(b, len(rounds), n, k)
+        gc_up = gc_up.reshape(b, len(rounds), n, n)
         for c, r in enumerate(rounds):
             if r == 0:
-                pull_p = np.maximum((gp_up[:, c] - gp_0) / h, 0.0)
+                curv_p = (gp_up[:, c] - gp_0) / h
             else:
-                hess[:, actors, (actors + r) % n, :] = (ga_up[:, c] - ga_0) / h
+                hess[:, actors, (actors + r) % n] = (ga_up[:, c] - ga_0) / h
+                hess_c[:, actors, (actors + r) % n] = (gc_up[:, c] - closure_0) / h
     others = np.stack([np.delete(actors, i) for i in range(n)])  # (N, N-1)
-    own = hess[:, actors[:, None, None], others[:, :, None], others[:, None, :]]  # (B, N, N-1, N-1)
-    top = np.linalg.eigvalsh(0.5 * (own + np.swapaxes(own, 2, 3)))[..., -1]
-    return np.maximum(top, 0.0)[:, :, None] * np.ones((1, 1, n)), pull_p
+    pick = (slice(None), actors[:, None, None], others[:, :, None], others[:, None, :])
+    return hess[pick], hess_c[pick], curv_p
 
 
 def interests(s: State, p: Params, t: Terms) -> np.ndarray:
@@ -275,7 +304,7 @@ def utility_gradients(s: State, p: Params, u: Utility, t: Terms | None = None) -
     """Weighted sum of interest gradients, each interest measured in units of its own starting stake. The steady
     interests come summed from `u`."""
     t = terms(s, p, u.setting) if t is None else t
-    total_a = _closure_gradient(p, u, t)
+    total_a = _closure_gradient(p, u.committed, t)
     total_a += u.steady_a
     total_p = u.steady_p.copy()
     for k, interest in enumerate(p.interests):
@@ -289,11 +318,11 @@ def utility_gradients(s: State, p: Params, u: Utility, t: Terms | None = None) -
     return zero_diagonal(total_a), total_p
 
 
-def _closure_gradient(p: Params, u: Utility, t: Terms) -> np.ndarray:
+def _closure_gradient(p: Params, committed: np.ndarray, t: Terms) -> np.ndarray:
     """Triadic closure: i values ties with its partners' committed partners, sum_jk a+[i,j] a+[i,k] c+[j,k],
     where c is the anchor (commitments, which only events move). Friends of friends become worth more (allies
     coordinate); hostility is not propagated (that rule pushes partners apart, docs/model.md)."""
-    return p.closure[:, None, None] * t.on_pos * (t.pos @ u.committed)
+    return p.closure[:, None, None] * t.on_pos * (t.pos @ committed)
 
 
 def pressures(s: State, p: Params, cal: Calibration, d: Derived,

@@ -12,7 +12,7 @@ import mesa
 import numpy as np
 
 from sim.model import kernel
-from sim.model.engine import RunKey, Trajectory, run_generator
+from sim.model.engine import RunKey, Trajectory, jittered, run_generator
 from sim.model.params import Params
 
 
@@ -51,10 +51,11 @@ class ReactionModel(mesa.Model):
 
     def __init__(self, params: Params, key: RunKey = (0, 0, 0, 0), with_events: bool = True) -> None:
         super().__init__(rng=run_generator(key))
-        self.params = params.select(0)
+        base = params.select(0)
+        self.params = jittered(base, [key])  # this run's own draw of the weights (run.jitter)
         self.events = self.params.events if with_events else ()
         self.state = kernel.initial_state(self.params)
-        self.calibration = kernel.calibrate(self.params)
+        self.calibration = kernel.calibration(kernel.basis(base), self.params)
         self.derived = kernel.derive(self.state, self.params, self.calibration)
         for i, code in enumerate(self.params.codes):
             StateAgent(self, i, code)
@@ -79,7 +80,8 @@ class ReactionModel(mesa.Model):
     def trajectory(self) -> Trajectory:
         """The run so far in the batch engine's form, so that a Mesa run is measured as batch runs are."""
         alignment, posture, values = (np.stack(x)[None] for x in zip(*self._path, strict=True))
-        return Trajectory(alignment, posture, values, self.valence.copy())
+        return Trajectory(alignment, posture, values, self.valence.copy(), self.state.appraisal.copy(),
+                          self.params.weights / self.calibration.stakes)
 
     @property
     def tension(self) -> float:

@@ -53,8 +53,13 @@ class Params:
     reciprocity: np.ndarray
     closure: np.ndarray
     loss_aversion: np.ndarray
-    grievance: np.ndarray
-    forgiveness: np.ndarray
+    harm: np.ndarray
+    solidarity: np.ndarray
+    balance: np.ndarray
+    norms: np.ndarray
+    resolve: np.ndarray
+    acts_above: np.ndarray
+    acts_below: np.ndarray
     power_exponent: np.ndarray
     backing: np.ndarray
     influence_floor: np.ndarray
@@ -62,6 +67,7 @@ class Params:
     posture_cost: np.ndarray
     import_share: np.ndarray
     volume_grows: np.ndarray  # 1.0 if arms imports grow with capability, else 0.0
+    jitter: np.ndarray  # each run draws every weight within 1 +- this of its value (run.jitter; engine.jittered)
     steps: int
     events: tuple[Event, ...] = field(default=())
 
@@ -168,8 +174,13 @@ def compile_scenario(s: Scenario) -> Params:
         reciprocity=one(m.reciprocity),
         closure=one(m.closure),
         loss_aversion=one(m.loss_aversion),
-        grievance=one(m.grievance),
-        forgiveness=one(m.forgiveness),
+        harm=one(m.harm),
+        solidarity=one(m.solidarity),
+        balance=one(m.balance),
+        norms=one(m.norms),
+        resolve=one(m.resolve),
+        acts_above=one(m.acts_above),
+        acts_below=one(m.acts_below),
         power_exponent=one(m.power_exponent),
         backing=one(m.alliance_backing),
         influence_floor=one(m.influence_floor),
@@ -177,6 +188,7 @@ def compile_scenario(s: Scenario) -> Params:
         posture_cost=one(m.posture_cost),
         import_share=one(market.import_share_of_spending),
         volume_grows=one(1.0 if market.volume == "grows_with_capability" else 0.0),
+        jitter=one(s.run.jitter),
         steps=m.steps,
         events=events,
     )

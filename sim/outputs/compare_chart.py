@@ -1,7 +1,7 @@
 """Variants side by side as one chart for a slide: each actor a row, each variant a column of label-share bars, so
 a reaction that changes its label shows as a change of colour along its row (its band strong, its name bold), and
 one that keeps its label but changes in size has a lighter band and its name in italics. Two narrow panels to the
-right, on the same rows, show that size: the loss or gain at impact and the posture change, a marker per variant,
+right, on the same rows, show that size: the stance on the events and the posture change, a marker per variant,
 so a reaction that kept its colour but halved or tripled is seen, not only flagged (the table gives the numbers)."""
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ BAND = {"label": CHANGED, "size": RESIZED}
 MIN_WORDS = 0.3  # a segment narrower than this share has no room for its label in words
 DARK = {"opposes"}  # colours dark enough to need white words on them
 # the size panels: the comparison's key, the panel's title, which way is which on its axis
-SIZES = (("valence", "loss or gain at impact", "← loss   gain →"), ("posture", "posture change", "← lowers   raises →"))
+SIZES = (("stance", "stance on the events", "← criticises   supports →"), ("posture", "posture change",
+                                                                           "← lowers   raises →"))
 # one shape and one colour per variant, both, so that a variant reads in grey print and to a colour-blind eye; the
 # colours are none of the labels' (a marker is a variant, never a label)
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")

@@ -14,6 +14,7 @@ from sim.concepts.labels import closest_call
 from sim.measure.analysis import explain
 from sim.measure.expect import check
 from sim.measure.experiment import Result
+from sim.model.stance import PARTS
 from sim.scenario.schema import fingerprint
 
 
@@ -49,8 +50,10 @@ def build(result: Result, command: str | None = None) -> dict[str, Any]:
             "interest_change": {k: round(float(v), 5) for k, v in zip(r.interests, r.d_interest[:, i].mean(0),
                                                                               strict=True)},
             "explanation": explain(r, i, names),
-            "closest_call": closest_call(
-                float(r.valence[:, i].sum(axis=1).mean()), float(r.d_posture[:, i].mean()),
+            "stance": round(float(r.stance[:, i].mean()), 5),
+            "stance_by_part": {k: round(float(v), 5) for k, v in zip(PARTS, r.appraisal[:, i].mean(0), strict=True)},
+            "closest_call": {} if i in r.parties else closest_call(
+                float(r.stance[:, i].mean()), float(r.d_posture[:, i].mean()),
                 float(r.toward_parties[:, i].mean()), float(r.toward_adversaries[:, i].mean()),
                 {k: float(r.thresholds[k][i]) for k in ("supports", "criticises", "parties", "posture",
                                                               "adversaries")}),

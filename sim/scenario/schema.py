@@ -141,16 +141,20 @@ class Event(Strict):
 
 
 class LabelRules(Strict):
-    """How a measured response becomes a word. See docs/model.md, 'Labels'."""
+    """How a stance becomes words and a measured response becomes deeds. See docs/model.md, 'Reactions'."""
 
     window: int = Field(default=24, ge=1, le=600, description="months at the end of the run that are measured")
     noise_z: float = Field(default=2.5, gt=0.0, le=10.0, description="behaviour must exceed z x placebo sd")
-    gain_threshold: float = Field(
-        default=0.005, ge=0.0, le=1.0, description="valence above this is a gain (stake units)"
-    )
-    loss_threshold: float = Field(
-        default=0.04, ge=0.0, le=1.0, description="valence below minus this is a loss: small losses are absorbed"
-    )
+    supports: float = Field(default=0.9139, ge=0.0, le=10.0,
+                            description="a stance above this is support (the line of words, estimated on the bench)")
+    criticises: float = Field(default=1.2163, ge=0.0, le=10.0,
+                              description="a stance below minus this is criticism (estimated on the bench)")
+    deeds: float = Field(default=0.05, ge=0.0, le=2.0,
+                         description="the least move toward or away from those who acted that is a deed (alignment "
+                                     "units, beside the placebo noise; estimated on the bench)")
+    arming: float = Field(default=0.04, ge=0.0, le=2.0,
+                          description="the least rise of posture that is arming, a deed (posture units: 1 is the "
+                                      "observed effort; beside the placebo noise; estimated on the bench)")
 
     def months(self, steps: int) -> int:
         """The window actually measured: never longer than the run."""
@@ -170,10 +174,25 @@ class ModelSettings(Strict):
     loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
                                  description="how much harder weakening a friendship, or cutting posture, is "
                                              "pulled back")
-    grievance: float = Field(default=1.0, ge=0.0, le=100.0,
-                             description="how far harm at impact moves a state's commitment away from those who acted")
-    forgiveness: float = Field(default=5.0, ge=0.0, le=100.0,
-                               description="how much less a friend's act is resented: (1 - friendship) ** this")
+    harm: float = Field(default=20.219, ge=0.0, le=100.0,
+                        description="weight in a state's stance of what the events cost it (a gain is not support)")
+    solidarity: float = Field(default=11.6807, ge=0.0, le=100.0,
+                              description="weight in its stance of whose side it is on: its ties with those who "
+                                          "acted, less its ties with their targets")
+    balance: float = Field(default=12.0582, ge=0.0, le=100.0,
+                           description="weight in its stance of what the events do to the balance of its triads "
+                                       "(a deal between friends is welcome, one between a friend and a rival not)")
+    norms: float = Field(default=4.469, ge=0.0, le=100.0,
+                         description="weight in its stance of a broken norm, judged through its ties with the state "
+                                     "that broke it")
+    resolve: float = Field(default=0.1, ge=0.0, le=1.0,
+                           description="the size of a deed: how far a state that acts on its stance moves its "
+                                       "commitment toward (or away from) those who acted")
+    acts_above: float = Field(default=0.5, ge=0.0, le=1000.0,
+                              description="a stance above this makes a state draw closer to those who acted")
+    acts_below: float = Field(default=6.0, ge=0.0, le=1000.0,
+                              description="a stance below minus this makes it distance itself from them, or "
+                                          "counter them if it is on the other side")
     alliance_backing: Unit = Field(default=0.5, description="share of a partner's power that backs you")
     power_exponent: float = Field(default=1.0, gt=0.0, le=1.0,
                                   description="military power = spending share ** this (diminishing returns)")
@@ -187,6 +206,9 @@ class ModelSettings(Strict):
 class RunSettings(Strict):
     seed: int = Field(default=20251031, ge=0, le=2**63 - 1)
     replications: int = Field(default=50, ge=1, le=100_000)
+    jitter: float = Field(default=0.15, ge=0.0, le=0.9,
+                          description="each replicate draws every interest weight within plus or minus this share of "
+                                      "its value, so a reaction's share says how much it hangs on judgment; 0: none")
 
 
 class Expectation(Strict):

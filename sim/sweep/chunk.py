@@ -7,7 +7,7 @@ the same rows whichever worker runs it and whatever else that worker ran before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -69,12 +69,12 @@ def _simulate(job: Job, good: list[Good]) -> list[dict[str, Any]]:
     reps = job.replications
     per_point = stack([g[3] for g in good])
     params = per_point.repeat_each(reps)
-    cal = kernel.calibrate(per_point).repeat(reps)
+    basis = kernel.basis(per_point)
     keys = [(job.seed, g[0], r, 0) for g in good for r in range(reps)]
     first = params.steps + 1 - max(g[2].model.labels.months(params.steps) for g in good)
     with np.errstate(all="ignore"):
-        event = simulate(params, keys, True, calibration=cal, record_from=first)
-        twin = simulate(params, keys, False, calibration=cal, record_from=first)
+        event = simulate(params, keys, True, basis=basis, record_from=first)
+        twin = simulate(params, keys, False, basis=basis, record_from=first)
     rows: list[dict[str, Any]] = []
     for k, (point, values, scenario, point_params) in enumerate(good):
         sl = slice(k * reps, (k + 1) * reps)
@@ -82,17 +82,17 @@ def _simulate(job: Job, good: list[Good]) -> list[dict[str, Any]]:
         if not all(np.isfinite(t.alignment).all() and np.isfinite(t.interests).all() for t in parts):
             rows += _failed(job, point, values, "the model produced NaN or infinity at this point")
             continue
-        rows += _rows(job, point, values, scenario.model.labels, point_params, cal.stakes[k * reps], *parts)
+        rows += _rows(job, point, values, scenario.model.labels, point_params, *parts)
     return rows
 
 
 def _slice(t: Trajectory, sl: slice) -> Trajectory:
-    return Trajectory(t.alignment[sl], t.posture[sl], t.interests[sl], t.valence[sl])
+    return Trajectory(*(getattr(t, f.name)[sl] for f in fields(Trajectory)))
 
 
-def _rows(job: Job, point: int, values: tuple[float, ...], rules: LabelRules, params: Params, stakes: np.ndarray,
+def _rows(job: Job, point: int, values: tuple[float, ...], rules: LabelRules, params: Params,
           event: Trajectory, twin: Trajectory) -> list[dict[str, Any]]:
-    r = measure(params, stakes, event, twin, rules)
+    r = measure(params, event, twin, rules)
     window = rules.months(params.steps)
     levels_e, levels_t = outcome_levels(params, event, window), outcome_levels(params, twin, window)
     valence = r.valence.sum(axis=2)
@@ -102,6 +102,9 @@ def _rows(job: Job, point: int, values: tuple[float, ...], rules: LabelRules, pa
                                **dict(zip(job.names, values, strict=True))}
         for i, code in enumerate(params.codes):
             row[f"label.{code}"] = str(r.labels[rep, i])
+            row[f"words.{code}"] = str(r.words[rep, i])
+            row[f"deeds.{code}"] = str(r.deeds[rep, i])
+            row[f"stance.{code}"] = float(r.stance[rep, i])
             row[f"posture.{code}"] = float(r.d_posture[rep, i])
             row[f"toward_parties.{code}"] = float(r.toward_parties[rep, i])
             row[f"valence.{code}"] = float(valence[rep, i])
