@@ -68,7 +68,8 @@ class Page(HTMLParser):
 def _actor_row(a: dict[str, Any]) -> list[str]:
     """The reaction table's numbers for one actor, as the reports must print them."""
     return [a["reaction"], f"{a['reaction_share'][a['reaction']]:.0%}",
-            *(report.signed(a[k]) for k in ("valence", "alignment_toward_parties", "posture_change"))]
+            f"{a['words']} {a['words_share'][a['words']]:.0%}", f"{a['deeds']} {a['deeds_share'][a['deeds']]:.0%}",
+            *(report.signed(a[k]) for k in ("stance", "alignment_toward_parties", "posture_change"))]
 
 
 def test_every_chart_decodes(run_folder: Path) -> None:
@@ -106,7 +107,7 @@ def test_html_prints_the_summarys_numbers(run_folder: Path, summary: dict[str, A
     for r in page.rows:  # the first table that names an actor is the reactions table
         rows.setdefault(r[0].replace(" (party)", ""), r)
     for code, a in summary["actors"].items():
-        assert rows[f"{a['name']} ({code})"][1:6] == _actor_row(a)
+        assert rows[f"{a['name']} ({code})"][1:8] == _actor_row(a)
     for e in summary["expectations"]:
         assert rows[e["expect"]][1:4] == [e["observed"], f"{e['share']:.0%}", "yes" if e["passed"] else "no"]
     words = unescape(re.sub(r"<[^>]+>", " ", (run_folder / "report.html").read_text()))

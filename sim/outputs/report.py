@@ -63,8 +63,8 @@ def build(s: dict[str, Any], folder: Path | None = None) -> Document:
         Section("Who reacts, and how", [
             *figure("reactions.png"),
             _reactions_table(ranked),
-            Para(f"*Nearest boundary*: of the label rules whose crossing would change the actor's label, the one "
-                 f"its mean reaction comes closest to, and how far it is, as a share of that rule's threshold. "
+            Para(f"*Nearest boundary*: of the lines whose crossing would change the actor's label, the one its mean "
+                 f"reaction comes closest to, and how far it is, as a share of that line. "
                  f"Under {CLOSE_CALL:.0%} it is a **close call**: a small change of judgment could give another "
                  f"label.", small=True),
         ]),
@@ -91,12 +91,19 @@ def build(s: dict[str, Any], folder: Path | None = None) -> Document:
                    for name, o in s["outcomes"].items()], widths=[3.4, 1.1, 1.1, 1, 0.9, 1.5]),
         ]),
         Section("Reading this, and questions for discussion", [
+            Para("A reaction is what a state **says** about the events (supports, neutral, criticises) and what it "
+                 "**does** toward those who acted (draws closer, keeps its ties, distances itself, or counters them: "
+                 "arms, or sides with their rivals). The labels name the combinations:"),
             Bullets([f"**{label}**: {MEANINGS[label]}." for label in LABELS]),
-            Para(f"*At impact* is the change of the actor's weighted interests "
-                 f"({', '.join(_interests(s))}) the moment the events struck, before anyone reacted, in units of "
-                 "the actor's own starting stakes. Thresholds for 'moved' come from placebo pairs: two runs "
-                 "without events on different random numbers. The model and its assumptions: docs/model.md."),
-            Bullets(["Which actor's reaction surprised you? Find the interest that drove it in the tables above.",
+            Para(f"*Stance* is what the words follow: the sum of what the events cost the state in its own "
+                 f"interests ({', '.join(_interests(s))}; only losses count), whose side it is on, what the events "
+                 "do to its friends' and rivals' ties, and any broken norm, each part weighted as the history bench "
+                 "estimated it; above the line of support it supports, below the line of criticism it criticises. "
+                 "Those who acted are not asked: their words are their act. Thresholds for 'moved' come from "
+                 "placebo pairs: two runs without events on different random numbers. Each replicate draws every "
+                 "interest weight within +-15%, so a share says how much a reaction hangs on judgment. The model "
+                 "and its assumptions: docs/model.md."),
+            Bullets(["Which actor's reaction surprised you? Find the part of its stance that drove it above.",
                      "Pick one interest weight you disagree with. Predict what changes, then run it again with "
                      "`--set actors.CODE.interests.NAME=VALUE`, or put both side by side with `run_sim.py compare`.",
                      "Which reaction is the closest call? What would make it flip?"], numbered=True),
@@ -132,10 +139,12 @@ def _reactions_table(ranked: list[tuple[str, dict[str, Any]]]) -> Table:
             where = f"{call['boundary']}, {call['margin']:.0%} away{close}"
         party = " *(party)*" if a["party"] else ""
         rows.append([f"{a['name']} ({code}){party}", f"**{a['reaction']}**",
-                     f"{a['reaction_share'][a['reaction']]:.0%}", signed(a["valence"]),
-                     signed(a["alignment_toward_parties"]), signed(a["posture_change"]), where])
-    return Table(["actor", "reaction", "share of runs", "at impact", "toward parties", "posture", "nearest boundary"],
-                 rows, widths=[2.3, 1.9, 0.8, 0.85, 0.9, 0.9, 2.5])
+                     f"{a['reaction_share'][a['reaction']]:.0%}",
+                     f"{a['words']} {a['words_share'][a['words']]:.0%}",
+                     f"{a['deeds']} {a['deeds_share'][a['deeds']]:.0%}",
+                     signed(a["stance"]), signed(a["alignment_toward_parties"]), signed(a["posture_change"]), where])
+    return Table(["actor", "reaction", "share of runs", "says", "does", "stance", "toward parties", "posture",
+                  "nearest boundary"], rows, widths=[1.8, 1.75, 0.6, 1.15, 1.15, 0.75, 0.75, 0.75, 1.45])
 
 
 def _timeline(s: dict[str, Any]) -> Table:
