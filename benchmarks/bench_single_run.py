@@ -42,11 +42,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
     params = compile_scenario(load_scenario(SEED))
-    cal = kernel.calibrate(params)
+    basis = kernel.basis(params)
 
     def engine_pair() -> None:
-        simulate(params, [(1, 0, 0, 0)], True, calibration=cal)
-        simulate(params, [(1, 0, 0, 0)], False, calibration=cal)
+        simulate(params, [(1, 0, 0, 0)], True, basis=basis)
+        simulate(params, [(1, 0, 0, 0)], False, basis=basis)
 
     def mesa_pair() -> None:
         for with_events in (True, False):

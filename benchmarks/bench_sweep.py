@@ -77,9 +77,9 @@ def mesa_vs_engine(replicates: int, repeats: int) -> dict[str, Any]:
 
     def through_engine() -> dict[tuple[int, int], float]:
         points = stack([_POINTS[k] for k in range(len(VALUES))])
-        cal = kernel.calibrate(points).repeat(replicates)
+        basis = kernel.basis(points)
         keys = [(1, k, r, 0) for k in range(len(VALUES)) for r in range(replicates)]
-        batch = simulate(points.repeat_each(replicates), keys, True, calibration=cal, record_from=steps + 1 - window)
+        batch = simulate(points.repeat_each(replicates), keys, True, basis=basis, record_from=steps + 1 - window)
         return {(k, r): float(batch.posture[k * replicates + r, -1].mean())
                 for k in range(len(VALUES)) for r in range(replicates)}
 
@@ -170,10 +170,10 @@ def actor_scaling(sizes: tuple[int, ...], steps: int = 10) -> dict[str, Any]:
         batch = points_per_chunk(n, 60, 8, len(params.interests)) * 8
         row: dict[str, Any] = {"actors": n, "batch": batch}
         row["calibration_seconds"], row["calibration_peak_mib"] = measured(lambda _, p=params: kernel.calibrate(p))
-        cal = kernel.calibrate(params)
+        basis = kernel.basis(params)
         keys = [(1, 0, r, 0) for r in range(batch)]
-        seconds, peak = measured(lambda _, p=params, c=cal, k=keys: simulate(p, k, True, calibration=c,
-                                                                             record_from=steps + 1))
+        seconds, peak = measured(lambda _, p=params, b=basis, k=keys: simulate(p, k, True, basis=b,
+                                                                               record_from=steps + 1))
         row["run_steps_per_s"] = batch * steps / seconds
         row["step_peak_mib"] = peak
         out[str(n)] = row

@@ -12,9 +12,10 @@ Only the episodes listed as TUNED_ON in history/score.py are read; the held-back
    lines are the maximum likelihood estimates over every non-acting state's recorded words on the tuning episodes
    (two values recorded: either counts), with the seed scenario's as a constraint: it binds the model (issue 18),
    so each of its statements weighs as much as SEED_WEIGHT of the bench's.
-2. **Deeds, by search.** How far a stance moves commitments (`resolve`), the least move that counts as a deed
-   (`labels.deeds`) and the least rise of posture that is arming (`labels.arming`) change the runs or their
-   reading, so a grid of them is run and the point that holds most tuning
+2. **Deeds, by search.** The stance past which a state acts for or against those who acted (`acts_above`,
+   `acts_below`) and the least rise of posture that is arming (`labels.arming`) change the runs or their
+   reading, so a grid of them is run (the size of a deed, `resolve` 0.1, and the least move that is a deed,
+   `labels.deeds` 0.05, half a deed, are set, not searched) and the point that holds most tuning
    statements is kept, among those where the seed scenario still holds every statement.
 
 Both steps are repeated with each tuning episode left out in turn (leave-one-episode-out): the score on the

@@ -6,4 +6,4 @@ The package is laid out as the data flows, each stage importing only from the st
 `sim.tuning` is for entry points.
 """
 
-__version__ = "0.5.0"  # also in pyproject.toml; a change of numbers is a new version (resume checks it)
+__version__ = "0.6.0"  # also in pyproject.toml; a change of numbers is a new version (resume checks it)

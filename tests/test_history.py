@@ -73,6 +73,15 @@ def test_the_outside_check_test_would_catch_them() -> None:
     assert not OUTSIDE_NAMES.search("2015_iran_nuclear_deal_jcpoa")
 
 
+def test_the_defaults_are_the_last_fit() -> None:
+    """history/fit.py estimates the reaction settings on the tuning episodes and records them in fit.json; the
+    schema's defaults are that record's, so a refit that is not carried into the code (or the reverse) shows."""
+    fit = runpy.run_path(str(HISTORY / "fit.py"))
+    assert fit["check_defaults"]() == 0
+    record = (HISTORY / "fit.json").read_text(encoding="utf-8")
+    assert all(name in record for name in fit["TUNED_ON"]) and "leave_one_episode_out" in record
+
+
 def test_every_episode_is_what_its_note_gives() -> None:
     """history/write.py writes each episode from its research note by rule; nothing in an episode is typed by hand."""
     write = runpy.run_path(str(HISTORY / "write.py"))

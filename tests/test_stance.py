@@ -120,7 +120,17 @@ def test_past_a_line_a_state_acts(params: Params) -> None:
     # those who act on the same side draw together, half a deed: PAK and CHN both act against
     assert moved[pak, chn] == pytest.approx(0.05) and moved[chn, pak] == pytest.approx(0.05)
     assert moved[jpn, pak] == 0.0
-    assert (moved[usa] == 0).all() and moved[ind, usa] == 0.0  # those who acted are left as the event left them
+    assert (moved[usa] == 0).all()  # those who acted are left as the event left them
+    # countering is arming too: the effort PAK's posture is pulled back to rises by a deed; CHN, distancing, does not
+    effort = after.effort[0] / before.effort[0] - 1.0
+    assert effort[pak] == pytest.approx(0.1) and effort[chn] == 0.0 and effort[jpn] == 0.0
+
+
+def test_a_target_acting_against_those_who_acted_counters_them(params: Params) -> None:
+    usa, ind = ix(params, "USA", "IND")
+    before, after = committed(params, deal(params, -0.4, target=True), {"IND": (0.0, -3.0)})
+    assert after.anchor[0, ind, usa] < before.anchor[0, ind, usa]  # away from those who acted...
+    assert after.effort[0, ind] == pytest.approx(before.effort[0, ind] * 1.1)  # ...and arms: it is on the other side
 
 
 def test_the_seed_as_the_model_reads_it(seed_result) -> None:

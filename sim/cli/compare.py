@@ -21,7 +21,7 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help='print only {"variants": [...], "differences": [{"actor", "kind": "label" or "size", '
                         '"labels", ...}], "unchanged": [...]}')
     p.add_argument("--chart", metavar="FILE.png",
-                   help="draw each actor's label shares, valence at impact and posture change in every variant")
+                   help="draw each actor's label shares, stance and posture change in every variant")
     scenario_arg(p)
     p.set_defaults(func=cmd_compare)
 

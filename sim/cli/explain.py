@@ -30,6 +30,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     i = result.params.codes.index(code)
     names = {c: a.name for c, a in scenario.actors.items()}
     print(explain(r, i, names))
+    if i not in r.parties:
+        from sim.model.stance import PARTS
+
+        mean = r.appraisal[:, i].mean(axis=0)
+        lines = result.scenario.model.labels
+        print(f"\n{'its stance':<16}{'mean':>9}   (supports above {lines.supports:g}, criticises below "
+              f"-{lines.criticises:g})")
+        for part, value in zip(PARTS, mean, strict=True):
+            print(f"  {part:<14}{value:>+9.3f}")
+        print(f"  {'total':<14}{mean.sum():>+9.3f}")
     weights = scenario.actors[code].interests
     total = sum(weights.values())
     w = max(len(name) for name in r.interests) + 2
@@ -38,5 +48,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"  {r.interests[k]:<{w}} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
               f"{r.d_interest[:, i, k].mean():>+9.4f}")
     print(f"\n(weights as given: {', '.join(f'{k} {v:g}' for k, v in weights.items())}; normalised by {total:g})")
-    print("label shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i).items()))
+    for axis, what in (("labels", "label"), ("words", "words"), ("deeds", "deeds")):
+        print(f"{what} shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i, axis).items()))
     return 0

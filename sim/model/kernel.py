@@ -47,6 +47,7 @@ class State:
     arms: np.ndarray  # share of i's arms imports from j
     trade: np.ndarray  # share of i's trade with j
     standing: np.ndarray  # (B,N) i's standing among states, 0 at the start; a breach of a shared norm lowers it
+    effort: np.ndarray  # (B,N) the defence effort posture is pulled back to: P0, until a state arms as a deed
     appraisal: np.ndarray  # (B,N,P) each state's stance on the events so far, by part (stance.PARTS)
 
     def copy(self) -> State:
@@ -106,6 +107,7 @@ def initial_state(p: Params) -> State:
         arms=np.broadcast_to(p.arms0, (b, p.n, p.n)).copy(),
         trade=np.broadcast_to(p.trade0, (b, p.n, p.n)).copy(),
         standing=np.zeros((b, p.n)),
+        effort=np.broadcast_to(p.posture0, (b, p.n)).copy(),
         appraisal=np.zeros((b, p.n, len(stance.PARTS))),
     )
 
@@ -337,7 +339,7 @@ def pressures(s: State, p: Params, cal: Calibration, d: Derived,
     drift = s.alignment - s.anchor
     ga -= np.where(drift < 0.0, d.pull_losing, cal.pull) * drift
     # and cutting one's defence effort below its observed level is a loss too: budgets fall slower than they rise
-    cut = s.posture - p.posture0
+    cut = s.posture - s.effort
     gp = gp - cal.gradp0 - cal.pull_p * np.where(cut < 0.0, p.loss_aversion[:, None], 1.0) * cut
     return ga, gp
 

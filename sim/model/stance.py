@@ -23,7 +23,8 @@ general mechanism with one global weight (docs/model.md, "Reactions"):
 The stance is their weighted sum; the weights are global settings, estimated on the history bench
 (history/fit.py). What the state says follows from it (`sim.concepts.labels.words_of`), and so does what it
 does (`commit`): past a line it acts, for or against those who acted, and its commitment (the anchor its
-alignment is pulled back to) moves by the size of a deed. The months that follow play that out with everything
+alignment is pulled back to, and for a state that counters them the effort its posture is pulled back to) moves by
+the size of a deed. The months that follow play that out with everything
 else the model knows; the deeds are what the run then measures against its twin.
 
 Those who act are not asked: they chose the act (revealed preference), so their stance is not computed and their
@@ -98,10 +99,13 @@ def appraise(alignment: np.ndarray, standing: np.ndarray, p: Params, scale: np.n
 def commit(s: State, p: Params, event: Event, parts: np.ndarray) -> None:
     """What a stance makes a state do: past a line, it acts (the deeds of docs/model.md, "Reactions"). Its stance
     (the sum of `parts`, (B,N,P)) above `acts_above`: it draws closer to those who acted; below minus `acts_below`:
-    it counters them if it is on the other side (its solidarity and balance parts are negative: a friend of the
-    target or a rival of theirs), moving toward the target, else it distances itself. Either way its commitment
+    it counters them if it is on the other side (a target of the event, or its solidarity and balance parts are
+    negative: a friend of the target or a rival of theirs), moving toward the target and arming (the effort its
+    posture is pulled back to rises by the size of a deed), else it distances itself. Either way its commitment
     (the anchor its alignment is pulled back to) moves by `resolve`, the size of a deed; a move away spares a
-    friend (it is scaled by 1 - the friendly part of the tie). The months that follow play it out."""
+    friend (it is scaled by 1 - the friendly part of the tie). Half a deed each: a critic of an act against a
+    target warms to the target, and states that act on the same side draw together. The months that follow
+    play it out."""
     acting = initiators(event)
     others = [i for i in range(s.posture.shape[1]) if i not in acting]
     stance = parts[:, others].sum(axis=-1)  # (B,M)
@@ -109,11 +113,14 @@ def commit(s: State, p: Params, event: Event, parts: np.ndarray) -> None:
     size_ = p.resolve[:, None]
     closer = stance > p.acts_above[:, None]
     against = stance < -p.acts_below[:, None]
-    counters = against & (side < 0.0)
+    targets = np.isin(others, event.targets)  # a target is on the other side by definition
+    counters = against & ((side < 0.0) | targets[None, :])
     shift = np.where(closer, size_, 0.0) - np.where(against, size_, 0.0)  # (B,M)
     for j in acting:
         spared = np.where(shift < 0.0, 1.0 - np.maximum(s.anchor[:, others, j], 0.0), 1.0)
         s.anchor[:, others, j] = np.clip(s.anchor[:, others, j] + shift * spared, *ALIGNMENT_RANGE)
+    # countering is arming too: the effort the state's posture is pulled back to rises by a deed
+    s.effort[:, others] = np.where(counters, s.effort[:, others] * (1.0 + size_), s.effort[:, others])
     for t in event.targets:
         rest = [k for k, i in enumerate(others) if i != t]
         rows = [others[k] for k in rest]

@@ -151,7 +151,7 @@ class LabelRules(Strict):
                               description="a stance below minus this is criticism (estimated on the bench)")
     deeds: float = Field(default=0.05, ge=0.0, le=2.0,
                          description="the least move toward or away from those who acted that is a deed (alignment "
-                                     "units, beside the placebo noise; estimated on the bench)")
+                                     "units, beside the placebo noise): half a deed (model.resolve)")
     arming: float = Field(default=0.04, ge=0.0, le=2.0,
                           description="the least rise of posture that is arming, a deed (posture units: 1 is the "
                                       "observed effort; beside the placebo noise; estimated on the bench)")
@@ -187,7 +187,8 @@ class ModelSettings(Strict):
                                      "that broke it")
     resolve: float = Field(default=0.1, ge=0.0, le=1.0,
                            description="the size of a deed: how far a state that acts on its stance moves its "
-                                       "commitment toward (or away from) those who acted")
+                                       "commitment toward (or away from) those who acted, and, if it counters them, "
+                                       "its defence effort (as a share)")
     acts_above: float = Field(default=0.5, ge=0.0, le=1000.0,
                               description="a stance above this makes a state draw closer to those who acted")
     acts_below: float = Field(default=6.0, ge=0.0, le=1000.0,
