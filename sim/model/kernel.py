@@ -170,16 +170,16 @@ def _steady(s: State, p: Params, t: Terms, scale: np.ndarray) -> tuple[np.ndarra
 
 @dataclass(frozen=True)
 class Basis:
-    """What the calibration needs that the interest weights leave unchanged, computed once per scenario (or sweep
-    point): each run's own weights are laid over it by `calibration`. Replicates that draw their own weights
-    (run.jitter) each get the exact calibration of their own utility without recomputing the curvature."""
+    """The calibration of a scenario (or sweep point) at its written weights, with what the weights leave unchanged,
+    so that each run's own draw of the weights (run.jitter) gets its calibration cheaply (`calibration`)."""
 
     stakes: np.ndarray  # (B,N,K) size of each actor's marginal stake in each interest at the start
+    scale: np.ndarray  # (B,N,K) the written weights per stake unit
     grad_a: np.ndarray  # (B,N,N,K) each interest's gradient along each of an actor's ties, at the observed state
     grad_p: np.ndarray  # (B,N,K) and along its posture
     closure: np.ndarray  # (B,N,N) closure's gradient there (it has no weight of its own)
-    hess: np.ndarray  # (B,N,N-1,N-1,K) each interest's Hessian over each actor's own ties
-    hess_closure: np.ndarray  # (B,N,N-1,N-1) closure's
+    top: np.ndarray  # (B,N) the largest eigenvalue of each actor's Hessian over its own ties, at the written weights
+    spread: np.ndarray  # (B,N,K) the Frobenius norm of each interest's part of that Hessian
     curv_p: np.ndarray  # (B,N,K) each interest's second derivative along the actor's posture
 
 
@@ -189,18 +189,20 @@ def calibrate(p: Params) -> Calibration:
 
 
 def basis(p: Params) -> Basis:
-    """The weight-free parts of the calibration. Each interest is measured in units of the actor's own starting
-    stake in it (the root mean square of its marginal values over the actor's choices), which makes weights
-    comparable between large and small states; its gradients and its curvature at the observed state follow."""
+    """The calibration's parts at `p`'s (written) weights. Each interest is measured in units of the actor's own
+    starting stake in it (the root mean square of its marginal values over the actor's choices), which makes
+    weights comparable between large and small states; its gradients and its curvature at the observed state
+    follow."""
     s = initial_state(p)
     t = terms(s, p, setting(s, p))
     ga, gp = interest_gradients(s, p, t)
     size = np.sqrt(((ga**2).sum(axis=2) + gp**2) / p.n)  # (B,N,K) marginal stake of each interest
     stakes = size + STAKE_FLOOR * size.mean(axis=2, keepdims=True) + STAKE_EPS
+    scale = p.weights / stakes
     committed = both_ways(parts(s.anchor)[0])
     closure = zero_diagonal(_closure_gradient(p, committed, t))
-    hess, hess_closure, curv_p = _curvature(s, p, ga, gp, closure)
-    return Basis(stakes, ga, gp, closure, hess, hess_closure, curv_p)
+    top, spread, curv_p = _curvature(s, p, ga, gp, closure, scale)
+    return Basis(stakes, scale, ga, gp, closure, top, spread, curv_p)
 
 
 def calibration(b: Basis, p: Params) -> Calibration:
@@ -208,10 +210,13 @@ def calibration(b: Basis, p: Params) -> Calibration:
     a row (a sweep chunk: point-major, replicate-minor).
 
     First order: whatever marginal pull the interests exert on the observed state is cancelled by a fixed term
-    (the unobserved reasons that keep states where they are), so only changes move them. Second order: where an
-    actor's utility curves upward along its own ties (a runaway), the pull back to the anchor is raised by that
-    curvature (the largest eigenvalue of the Hessian over its ties), so the observed state is a maximum and not a
-    saddle; likewise for posture."""
+    (the unobserved reasons that keep states where they are), so only changes move them; the gradients are linear
+    in the weights, so this is exact for every run. Second order: where an actor's utility curves upward along its
+    own ties (a runaway), the pull back to the anchor is raised by that curvature (the largest eigenvalue of the
+    Hessian over its ties), so the observed state is a maximum and not a saddle; likewise for posture (exact, a
+    scalar). A run whose weights differ from the written ones by d gets the written weights' eigenvalue plus
+    sum_k |d_k| times the norm of interest k's part (Weyl's inequality): a bound, exact at the written weights, and
+    no eigenvalue to take per run."""
     m = p.batch // b.stakes.shape[0]
     n, k = b.stakes.shape[1:]
 
@@ -221,8 +226,7 @@ def calibration(b: Basis, p: Params) -> Calibration:
     scale = (p.weights / np.repeat(b.stakes, m, axis=0)).reshape(-1, m, n, k)  # (B,m,N,K)
     grad0 = (per_run(b.grad_a) * scale[:, :, :, None, :]).sum(axis=-1) + per_run(b.closure)
     gradp0 = (per_run(b.grad_p) * scale).sum(axis=-1)
-    own = (per_run(b.hess) * scale[:, :, :, None, None, :]).sum(axis=-1) + per_run(b.hess_closure)
-    top = np.linalg.eigvalsh(0.5 * (own + np.swapaxes(own, -1, -2)))[..., -1]  # (B,m,N)
+    top = per_run(b.top) + (np.abs(scale - per_run(b.scale)) * per_run(b.spread)).sum(axis=-1)  # (B,m,N)
     curv_p = (per_run(b.curv_p) * scale).sum(axis=-1)
     runs = b.stakes.shape[0] * m
     return Calibration(
@@ -234,9 +238,10 @@ def calibration(b: Basis, p: Params) -> Calibration:
     )
 
 
-def _curvature(s: State, p: Params, ga_0: np.ndarray, gp_0: np.ndarray,
-               closure_0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each interest's (and closure's) Hessian over each actor's own ties, and its second derivative in posture.
+def _curvature(s: State, p: Params, ga_0: np.ndarray, gp_0: np.ndarray, closure_0: np.ndarray,
+               scale: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of each actor's Hessian over its own ties: the largest eigenvalue at weights `scale` (per stake unit), and
+    the Frobenius norm of each interest's part; and each interest's second derivative in posture.
 
     Taken by forward differences with all actors perturbed at once, each along a different tie (round r moves
     every i's tie to i + r): N rounds instead of N^2 copies. What one actor's move does to another's marginal
@@ -246,8 +251,8 @@ def _curvature(s: State, p: Params, ga_0: np.ndarray, gp_0: np.ndarray,
     k = ga_0.shape[-1]
     h = CURVATURE_STEP
     actors = np.arange(n)
-    hess = np.zeros((b, n, n, n, k))  # hess[., i, j, l, k] = d g_k[i,l] / d A[i,j]
-    hess_c = np.zeros((b, n, n, n))
+    hess = np.zeros((b, n, n, n))  # hess[., i, j, l] = d g[i,l] / d A[i,j], the weighted sum at `scale`
+    spread = np.zeros((b, n, k))  # sum of squares of each interest's part of an actor's own-tie Hessian
     curv_p = np.zeros((b, n, k))
     committed = both_ways(parts(s.anchor)[0])
     # rounds 1..n-1 move ties, round 0 moves postures; a group of rounds at a time bounds the memory
@@ -270,12 +275,15 @@ def _curvature(s: State, p: Params, ga_0: np.ndarray, gp_0: np.ndarray,
         for c, r in enumerate(rounds):
             if r == 0:
                 curv_p = (gp_up[:, c] - gp_0) / h
-            else:
-                hess[:, actors, (actors + r) % n] = (ga_up[:, c] - ga_0) / h
-                hess_c[:, actors, (actors + r) % n] = (gc_up[:, c] - closure_0) / h
+                continue
+            part = (ga_up[:, c] - ga_0) / h  # (B,N,N,K): actor i's row d g[i,l] / d A[i, i + r]; l = i is 0
+            spread += (part**2).sum(axis=2)
+            hess[:, actors, (actors + r) % n] = (part * scale[:, :, None, :]).sum(axis=-1) + (
+                gc_up[:, c] - closure_0) / h
     others = np.stack([np.delete(actors, i) for i in range(n)])  # (N, N-1)
-    pick = (slice(None), actors[:, None, None], others[:, :, None], others[:, None, :])
-    return hess[pick], hess_c[pick], curv_p
+    own = hess[:, actors[:, None, None], others[:, :, None], others[:, None, :]]  # (B, N, N-1, N-1)
+    top = np.linalg.eigvalsh(0.5 * (own + np.swapaxes(own, 2, 3)))[..., -1]
+    return top, np.sqrt(spread), curv_p
 
 
 def interests(s: State, p: Params, t: Terms) -> np.ndarray:

@@ -129,8 +129,6 @@ def commit(s: State, p: Params, event: Event, parts: np.ndarray) -> None:
     # those who act on the same side draw together: half a deed toward each other
     acts = np.where(closer, 1.0, 0.0) - np.where(against, 1.0, 0.0)  # (B,M)
     same = (acts[:, :, None] * acts[:, None, :]) > 0.0  # (B,M,M)
-    for k, i in enumerate(others):
-        mates = [m for m in range(len(others)) if m != k]
-        cols = [others[m] for m in mates]
-        s.anchor[:, i, cols] = np.clip(s.anchor[:, i, cols] + np.where(same[:, k, mates], 0.5 * size_, 0.0),
-                                       *ALIGNMENT_RANGE)
+    same[:, np.arange(len(others)), np.arange(len(others))] = False  # no tie with oneself
+    block = np.ix_(np.arange(s.anchor.shape[0]), others, others)
+    s.anchor[block] = np.clip(s.anchor[block] + np.where(same, 0.5 * size_[:, :, None], 0.0), *ALIGNMENT_RANGE)

@@ -145,9 +145,9 @@ class LabelRules(Strict):
 
     window: int = Field(default=24, ge=1, le=600, description="months at the end of the run that are measured")
     noise_z: float = Field(default=2.5, gt=0.0, le=10.0, description="behaviour must exceed z x placebo sd")
-    supports: float = Field(default=0.9139, ge=0.0, le=10.0,
+    supports: float = Field(default=0.9136, ge=0.0, le=10.0,
                             description="a stance above this is support (the line of words, estimated on the bench)")
-    criticises: float = Field(default=1.2163, ge=0.0, le=10.0,
+    criticises: float = Field(default=1.2164, ge=0.0, le=10.0,
                               description="a stance below minus this is criticism (estimated on the bench)")
     deeds: float = Field(default=0.05, ge=0.0, le=2.0,
                          description="the least move toward or away from those who acted that is a deed (alignment "
@@ -174,15 +174,15 @@ class ModelSettings(Strict):
     loss_aversion: float = Field(default=2.0, ge=1.0, le=100.0,
                                  description="how much harder weakening a friendship, or cutting posture, is "
                                              "pulled back")
-    harm: float = Field(default=20.219, ge=0.0, le=100.0,
+    harm: float = Field(default=20.2189, ge=0.0, le=100.0,
                         description="weight in a state's stance of what the events cost it (a gain is not support)")
-    solidarity: float = Field(default=11.6807, ge=0.0, le=100.0,
+    solidarity: float = Field(default=11.6868, ge=0.0, le=100.0,
                               description="weight in its stance of whose side it is on: its ties with those who "
                                           "acted, less its ties with their targets")
-    balance: float = Field(default=12.0582, ge=0.0, le=100.0,
+    balance: float = Field(default=12.0597, ge=0.0, le=100.0,
                            description="weight in its stance of what the events do to the balance of its triads "
                                        "(a deal between friends is welcome, one between a friend and a rival not)")
-    norms: float = Field(default=4.469, ge=0.0, le=100.0,
+    norms: float = Field(default=4.4693, ge=0.0, le=100.0,
                          description="weight in its stance of a broken norm, judged through its ties with the state "
                                      "that broke it")
     resolve: float = Field(default=0.1, ge=0.0, le=1.0,
