@@ -70,7 +70,7 @@ def test_check_fails_when_an_expectation_fails(tmp_path: Path, capsys: pytest.Ca
     assert "JPN words criticises" in capsys.readouterr().out
     assert main(["check", str(path), "-q", "-r", "10", "--why"]) == 1
     out = capsys.readouterr().out
-    assert "Japan welcomes (100% of runs): it supports (100%)" in out  # under the miss, and only there
+    assert "Japan welcomes (100% of runs): it supports the events (100%)" in out  # under the miss, and only there
     assert "China counterbalances" not in out
 
 

@@ -206,7 +206,7 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     label_ = r.modal(actor)
     share = r.share(actor)[label_]
     words, deeds = r.modal(actor, "words"), r.modal(actor, "deeds")
-    parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs): it {words} "
+    parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs): it {WORD_WORDS[words]} "
              f"({r.share(actor, 'words')[words]:.0%}) and {DEED_WORDS[deeds]} ({r.share(actor, 'deeds')[deeds]:.0%})."]
     if actor in r.parties:
         parts.append("It took part in the events, so its words are its act.")
@@ -237,6 +237,7 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     return " ".join(parts)
 
 
+WORD_WORDS = {"supports": "supports the events", "neutral": "takes no side", "criticises": "criticises them"}
 DEED_WORDS = {"closer": "draws closer to those who acted", "keeps": "keeps its ties with them",
               "distances": "distances itself from them", "counters": "counters them"}
 REASONS = {"harm": "what it costs it", "solidarity": "whose side it is on",
