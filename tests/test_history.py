@@ -80,6 +80,13 @@ def test_the_defaults_are_the_last_fit() -> None:
     assert fit["check_defaults"]() == 0
     record = (HISTORY / "fit.json").read_text(encoding="utf-8")
     assert all(name in record for name in fit["TUNED_ON"]) and "leave_one_episode_out" in record
+    # the format's reference gives the same defaults, marked as estimated
+    import json
+
+    doc = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    for path, value in json.loads(record)["settings"].items():
+        row = re.search(rf"^\| `{path.rsplit('.', 1)[-1]}` \|[^|]*\| ([^|]*) \|", doc, re.M)
+        assert row and row.group(1).strip() == f"{value} *", f"docs/scenario-format.md: {path} is not {value} *"
 
 
 def test_every_episode_is_what_its_note_gives() -> None:
