@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli.common import SCENARIO_HELP, OutputError, UsageError, load, scenario_arg, simulate
+from sim.cli.common import SCENARIO_HELP, UsageError, check_chart_path, load, scenario_arg, simulate
 
 if TYPE_CHECKING:
     from sim.measure.experiment import Result
@@ -32,11 +32,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from sim.measure.expect import Score, check, score
 
-    if args.chart:  # checked before anything runs, so a bad path costs no simulation
-        from sim.outputs.files import writable_folder
-
-        if problem := writable_folder(Path(args.chart).resolve().parent):
-            raise OutputError(f"--chart {args.chart}: {problem}")
+    check_chart_path(args.chart)
     from sim.scenario.loader import is_weights_book, load_weights
 
     books = [path for path in args.scenarios if is_weights_book(path)]

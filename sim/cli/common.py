@@ -143,3 +143,12 @@ def prog() -> str:
     """The command as the user typed it, for the usage line and the commands we suggest: `run-sim` when installed
     (there is no run_sim.py then), `run_sim.py` in a checkout or when called from Python."""
     return "run-sim" if sys.argv and Path(sys.argv[0]).stem == "run-sim" else "run_sim.py"
+
+
+def check_chart_path(chart: str | None) -> None:
+    """A --chart FILE.png whose folder cannot be written is said before anything runs, so it costs no simulation."""
+    if chart:
+        from sim.outputs.files import writable_folder
+
+        if problem := writable_folder(Path(chart).resolve().parent):
+            raise OutputError(f"--chart {chart}: {problem}")

@@ -6,7 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
-from sim.cli.common import SCENARIO_HELP, OutputError, UsageError, overrides, scenario_arg, scenario_path, simulate
+from sim.cli.common import (
+    SCENARIO_HELP,
+    UsageError,
+    check_chart_path,
+    overrides,
+    scenario_arg,
+    scenario_path,
+    simulate,
+)
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -29,11 +37,7 @@ def add(sub: argparse._SubParsersAction) -> None:
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.measure import compare
 
-    if args.chart:  # checked before anything runs, so a bad path costs no simulation
-        from sim.outputs.files import writable_folder
-
-        if problem := writable_folder(Path(args.chart).resolve().parent):
-            raise OutputError(f"--chart {args.chart}: {problem}")
+    check_chart_path(args.chart)
     variants = compare.plan([scenario_path(s) for s in args.scenarios], args.variant or [])
     if len(variants) < 2:
         raise UsageError(f"compare: nothing to compare {args.scenarios[0]} with; give a second scenario, or a "
