@@ -51,17 +51,18 @@ MEANINGS = {
     "indifferent": "says nothing for or against, and keeps its ties",
 }
 
+# what a state's words and deeds are, in the words of a sentence about it ("it criticises them and keeps its ties")
 WORD_MEANINGS = {
-    "supports": "approves of the events",
+    "supports": "supports the events",
     "neutral": "takes no side",
-    "criticises": "disapproves of the events",
+    "criticises": "criticises them",
 }
 
 DEED_MEANINGS = {
     "closer": "draws closer to those who acted",
     "keeps": "keeps its ties with them",
     "distances": "distances itself from them",
-    "counters": "arms against them, or sides with their rivals",
+    "counters": "counters them",
 }
 
 
@@ -102,11 +103,6 @@ def deeds_of(d_post: np.ndarray, to_parties: np.ndarray, to_adversaries: np.ndar
     out[away] = "distances"
     out[(arms & ~closer) | (rivals & away)] = "counters"
     return out
-
-
-def glossary() -> str:
-    """Every label and its meaning, as one paragraph of markdown (reports, README)."""
-    return " ".join(f"**{label}**: {MEANINGS[label]}." for label in LABELS)
 
 
 def closest_call(stance: float, d_post: float, to_parties: float, to_adversaries: float,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.concepts.labels import DEEDS, LABELS, WORDS, combine, deeds_of, words_of
+from sim.concepts.labels import DEED_MEANINGS, DEEDS, LABELS, WORD_MEANINGS, WORDS, combine, deeds_of, words_of
 from sim.model.engine import Trajectory
 from sim.model.params import Params
 from sim.model.stance import PARTS
@@ -206,8 +206,9 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     label_ = r.modal(actor)
     share = r.share(actor)[label_]
     words, deeds = r.modal(actor, "words"), r.modal(actor, "deeds")
-    parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs): it {WORD_WORDS[words]} "
-             f"({r.share(actor, 'words')[words]:.0%}) and {DEED_WORDS[deeds]} ({r.share(actor, 'deeds')[deeds]:.0%})."]
+    said, done = r.share(actor, "words")[words], r.share(actor, "deeds")[deeds]
+    parts = [f"{names.get(code, code)} {label_} ({share:.0%} of runs): it {WORD_MEANINGS[words]} ({said:.0%}) "
+             f"and {DEED_MEANINGS[deeds]} ({done:.0%})."]
     if actor in r.parties:
         parts.append("It took part in the events, so its words are its act.")
     else:
@@ -237,8 +238,5 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     return " ".join(parts)
 
 
-WORD_WORDS = {"supports": "supports the events", "neutral": "takes no side", "criticises": "criticises them"}
-DEED_WORDS = {"closer": "draws closer to those who acted", "keeps": "keeps its ties with them",
-              "distances": "distances itself from them", "counters": "counters them"}
 REASONS = {"harm": "what it costs it", "solidarity": "whose side it is on",
            "balance": "what it does to its friends' and rivals' ties", "norms": "a broken norm"}
