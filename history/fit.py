@@ -152,9 +152,9 @@ def seed_holds(settings: dict[str, float]) -> bool:
     return all(v.passed for v in check(scenario, run(scenario).reactions))
 
 
-def estimate(names: tuple[str, ...], base: dict[str, float], table: dict[tuple, dict[str, list[int]]],
+def estimate(names: tuple[str, ...], table: dict[tuple, dict[str, list[int]]],
              seed_ok: dict[tuple, bool]) -> tuple[dict[str, float], tuple]:
-    """Step 1 on `names`, then the grid point of step 2 that holds most of their statements, the seed holding."""
+    """The grid point of step 2 that holds most of `names`' statements, among those where the seed holds."""
     points = [p for p in table if seed_ok[p]] or list(table)
     best = max(points, key=lambda p: (sum(table[p][n][0] for n in names), -list(table).index(p)))
     return dict(zip(GRID, best, strict=True)), best
@@ -187,10 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         total = sum(v[0] for v in table[point].values())
         print(f"  {dict(zip(GRID, point, strict=True))}: {total} (seed {'holds' if seed_ok[point] else 'fails'})",
               file=sys.stderr)
-    chosen, best = estimate(TUNED_ON, words, table, seed_ok)
+    chosen, best = estimate(TUNED_ON, table, seed_ok)
     loeo = 0
     for name in TUNED_ON:  # the grid point chosen without the episode, scored on it (words estimated with it)
-        _, point = estimate(tuple(n for n in TUNED_ON if n != name), words, table, seed_ok)
+        _, point = estimate(tuple(n for n in TUNED_ON if n != name), table, seed_ok)
         loeo += table[point][name][0]
     settings = {**words, **chosen}
     final = scores(TUNED_ON, settings, 50)
