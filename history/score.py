@@ -1,5 +1,5 @@
 """The bench's score, split as history/README.md splits it: the episodes tuned on, those held back, the seed, and
-the seed written from data (docs/data.md, "The seed against the data").
+the seed written from data (docs/data.md, "The seed against the data"), each beside the rule that runs no model.
 
     uv run history/score.py            # a line per set, and the total
     uv run history/score.py --json     # the same as one JSON object
@@ -59,12 +59,13 @@ def score() -> dict[str, dict[str, int]]:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             main(["check", *map(str, files), "--json"])
-    per = {Path(f["file"]).stem: (f["passed"], f["total"]) for f in json.loads(out.getvalue())["files"]}
+    per = {Path(f["file"]).stem: (f["passed"], f["total"], f["baseline"]["passed"])
+           for f in json.loads(out.getvalue())["files"]}
     sets = {"tuned on": TUNED_ON, "held back": HELD_BACK, "seed": (SEED.stem,),
             "seed from data": ("seed_from_data",)}
-    result = {name: {"passed": sum(per[e][0] for e in eps), "total": sum(per[e][1] for e in eps)}
-              for name, eps in sets.items()}
-    result["bench"] = {k: result["tuned on"][k] + result["held back"][k] for k in ("passed", "total")}
+    result = {name: {"passed": sum(per[e][0] for e in eps), "total": sum(per[e][1] for e in eps),
+                     "rule": sum(per[e][2] for e in eps)} for name, eps in sets.items()}
+    result["bench"] = {k: result["tuned on"][k] + result["held back"][k] for k in ("passed", "total", "rule")}
     return result
 
 
@@ -76,8 +77,11 @@ def run(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
+        print(f"{'':<14} {'the model':<16} the rule that runs no model")
         for name, s in result.items():
-            print(f"{name:<14} {s['passed']:>3} of {s['total']:<3} ({s['passed'] / max(s['total'], 1):.0%})")
+            n = max(s["total"], 1)
+            print(f"{name:<14} {s['passed']:>3} of {s['total']:<3} ({s['passed'] / n:.0%})  "
+                  f"{s['rule']:>3} ({s['rule'] / n:.0%})")
     return 0
 
 
