@@ -280,6 +280,24 @@ def test_new_keeps_an_existing_file_unless_forced(tmp_path: Path, capsys: pytest
     assert code == 0 and "places still say TO FILL IN" in stdout
 
 
+def test_only_values_count_as_unfilled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`new`'s comments say TO FILL IN as instructions; once every value is filled in, nothing is left to count."""
+    out = tmp_path / "mine.yaml"
+    code, stdout, _ = run(["new", "--year", "2019", "--actors", "IND,PAK,CHN", "--parties", "IND", "--out", str(out)],
+                          capsys)
+    lines = out.read_text().splitlines()
+    values = [line for line in lines if "TO FILL IN" in line and not line.lstrip().startswith("#")]
+    assert code == 0 and f"{len(values)} places say TO FILL IN" in stdout
+    filled = "\n".join(line if line.lstrip().startswith("#") else line.replace("TO FILL IN", "filled in")
+                       for line in out.read_text().splitlines())
+    out.write_text(filled + "\n")
+    assert "TO FILL IN" in filled  # the instructions stay
+    code, stdout, _ = run(["validate", str(out)], capsys)
+    assert code == 0 and "TO FILL IN" not in stdout, stdout
+    code, _, err = run(["run", str(out), "--out", str(tmp_path / "run"), "--no-charts", "-q", "-r", "2"], capsys)
+    assert code == 0 and "TO FILL IN" not in err, err
+
+
 def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

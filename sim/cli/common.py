@@ -122,10 +122,30 @@ def fresh(path: Path) -> Path:
     return candidate
 
 
+def placeholders(text: str) -> int:
+    """How many values in a scenario's text still say TO FILL IN. Values only: the comments `new` writes say it
+    too, as instructions, and stay when every value is filled in."""
+    import yaml
+
+    def count(node: object) -> int:
+        if isinstance(node, str):
+            return int("TO FILL IN" in node)
+        if isinstance(node, dict):
+            return sum(count(k) + count(v) for k, v in node.items())
+        if isinstance(node, list):
+            return sum(count(v) for v in node)
+        return 0
+
+    try:
+        return count(yaml.safe_load(text))
+    except yaml.YAMLError:
+        return 0
+
+
 def unfilled(arg: str) -> int:
     """How many placeholders `run_sim.py new` left in the file that nobody has filled in yet."""
     try:
-        return scenario_path(arg).read_text(encoding="utf-8").count("TO FILL IN")
+        return placeholders(scenario_path(arg).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return 0
 

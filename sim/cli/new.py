@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from sim.cli.common import OutputError, scenario_path
+from sim.cli.common import OutputError, placeholders, scenario_path
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -58,7 +58,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         atomic_write(out, lambda tmp: tmp.write_text(composed.text, encoding="utf-8"))
     except OSError as err:
         raise OutputError(f"--out {out}: cannot write: {err.strerror or err}") from err
-    todo = composed.text.count("TO FILL IN")
+    todo = placeholders(composed.text)
     print(f"wrote {out}: {len(request.actors)} actors in {args.year}; {todo} places say TO FILL IN "
           f"(interest weights, the event). Then: {args.prog} run {out}")
     return 0
