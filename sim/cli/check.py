@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.cli.common import SCENARIO_HELP, UsageError, check_chart_path, load, scenario_arg, simulate
+from sim.concepts.wording import counted
 
 if TYPE_CHECKING:
     from sim.measure.experiment import Result
@@ -55,7 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         verdicts = check(scenario, result.reactions)
         w = max(len(v.expect) for v in verdicts)
         ow = max(len(v.observed) for v in verdicts)
-        say(f"{path} ({scenario.run.replications} replicates, seed {scenario.run.seed})")
+        say(f"{path} ({counted(scenario.run.replications, 'replicate')}, seed {scenario.run.seed})")
         say(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass  rule")
         for v in verdicts:
             say(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO ':<4}  "

@@ -46,8 +46,18 @@ def scenario_path(arg: str) -> Path:
     name = arg if arg.endswith(".yaml") else f"{arg}.yaml"
     for shipped in (bundled_scenarios() / name, bundled_scenarios() / "variants" / name):
         if path.parent == Path(".") and shipped.is_file():
-            return Path(str(shipped))
+            return as_the_readme_says(Path(str(shipped)))
     return path
+
+
+def as_the_readme_says(shipped: Path) -> Path:
+    """A shipped scenario as `scenarios/...` when the working folder's `scenarios/` holds it (a checkout, where
+    `sim/scenarios` is a link to it), so that what the program prints is what README.md tells users to type."""
+    local = Path("scenarios") / shipped.relative_to(Path(str(bundled_scenarios())))
+    try:
+        return local if local.samefile(shipped) else shipped
+    except OSError:
+        return shipped
 
 
 SCENARIO_HELP = "a scenario YAML file, or the name of a shipped one (see list)"

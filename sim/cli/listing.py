@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.common import bundled_scenarios
+from sim.cli.common import as_the_readme_says, bundled_scenarios
+from sim.concepts.wording import counted
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -26,10 +27,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"no scenarios in {folder}", file=sys.stderr)
         return 2
     for path in files:
-        shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+        shown = path if args.folder else as_the_readme_says(path)
+        shown = shown.relative_to(Path.cwd()) if shown.is_relative_to(Path.cwd()) else shown
         try:
             s = load_scenario(path)
-            print(f"{shown}  {s.title} ({len(s.actors)} actors, {len(s.events)} events)")
+            print(f"{shown}  {s.title} ({counted(len(s.actors), 'actor')}, {counted(len(s.events), 'event')})")
         except ScenarioError as err:
             print(f"{shown}  INVALID: {err.problems[0].message}")
     return 0

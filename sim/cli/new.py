@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.common import OutputError, placeholders, scenario_path
+from sim.concepts.wording import counted, says
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +60,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     except OSError as err:
         raise OutputError(f"--out {out}: cannot write: {err.strerror or err}") from err
     todo = placeholders(composed.text)
-    print(f"wrote {out}: {len(request.actors)} actors in {args.year}; {todo} places say TO FILL IN "
+    print(f"wrote {out}: {len(request.actors)} actors in {args.year}; {counted(todo, 'place')} {says(todo)} TO FILL IN "
           f"(interest weights, the event). Then: {args.prog} run {out}")
     return 0

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.common import SCENARIO_HELP, load, output_folder, scenario_arg, simulate, unfilled
+from sim.concepts.wording import counted, says
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -28,8 +29,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     scenario = load(args.scenario, args)
     if todo := unfilled(args.scenario):
-        print(f"note: {args.scenario} still has {todo} places that say TO FILL IN (placeholder weights or event); "
-              "its reactions say little until they are filled in", file=sys.stderr)
+        print(f"note: {args.scenario} still has {counted(todo, 'place')} that {says(todo)} TO FILL IN (placeholder "
+              "weights or event); its reactions say little until they are filled in", file=sys.stderr)
     new = not (args.out and Path(args.out).exists())
     out = output_folder(args, scenario)
     try:
@@ -56,7 +57,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
         return 0
     width = max(len(a["name"]) for a in data["actors"].values())
-    print(f"{scenario.title}: {data['replications']} replicates x {data['steps']} months, seed {data['seed']}")
+    print(f"{scenario.title}: {counted(data['replications'], 'replicate')} x {counted(data['steps'], 'month')}, "
+          f"seed {data['seed']}")
     for code, a in data["actors"].items():
         share = a["reaction_share"][a["reaction"]]
         print(f"  {a['name']:<{width}} {code:<4} {a['reaction']:<16} {share:>4.0%}")

@@ -8,6 +8,7 @@ import shlex
 import sys
 
 from sim.cli.common import SCENARIO_HELP, output_folder, scenario_path
+from sim.concepts.wording import counted
 from sim.sweep import CHUNK_BYTES, RUNS_PER_CHUNK
 
 
@@ -98,8 +99,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return 130
     finally:
         bar.close()
-    print(f"{summary['points']} points x {summary['replications']} replicates = {summary['runs']} runs "
-          f"({len(summary['failed_points'])} points failed)")
+    print(f"{counted(summary['points'], 'point')} x {counted(summary['replications'], 'replicate')} = "
+          f"{counted(summary['runs'], 'run')} ({counted(len(summary['failed_points']), 'point')} failed)")
     if summary["failed_points"] and len(summary["failed_points"]) == summary["points"]:
         print(f"sweep: every point failed; the first: {summary['failed_points'][0]['error']}", file=sys.stderr)
         return 2

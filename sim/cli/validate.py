@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from sim.cli.common import SCENARIO_HELP, scenario_path, unfilled
+from sim.concepts.wording import counted, says
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +38,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             bad += 1
             continue
         todo = unfilled(path)
-        print(f"{path}: ok ({len(scenario.actors)} actors, {len(scenario.events)} events, "
-              f"{len(scenario.expectations)} expectations)" + (f"; {todo} places still say TO FILL IN" if todo else ""))
+        todo_note = f"; {counted(todo, 'place')} still {says(todo)} TO FILL IN" if todo else ""
+        print(f"{path}: ok ({counted(len(scenario.actors), 'actor')}, {counted(len(scenario.events), 'event')}, "
+              f"{counted(len(scenario.expectations), 'expectation')}){todo_note}")
     return 2 if bad else 0

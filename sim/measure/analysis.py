@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.concepts.labels import DEED_MEANINGS, DEEDS, LABELS, WORD_MEANINGS, WORDS, combine, deeds_of, words_of
+from sim.concepts.wording import has
 from sim.model.engine import Trajectory
 from sim.model.params import Params
 from sim.model.stance import PARTS
@@ -234,7 +235,8 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     after = r.d_interest[:, actor].mean(axis=0)
     k = int(np.argmax(np.abs(after)))
     if abs(after[k]) >= 0.001:
-        parts.append(f"Once everyone has reacted, its {r.interests[k]} has moved most ({after[k]:+.3f}).")
+        name = r.interests[k]
+        parts.append(f"Once everyone has reacted, its {name} {has(name)} moved most ({after[k]:+.3f}).")
     return " ".join(parts)
 
 
