@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ def test_counts_are_english(tmp_path: Path, one_event: Any, capsys: pytest.Captu
     assert (counted(1, "event"), counted(2, "event"), counted(0, "point")) == ("1 event", "2 events", "0 points")
     assert (has("values"), has("economy"), says(1), says(3)) == ("have", "has", "says", "say")
     path = tmp_path / "one.yaml"
-    path.write_text(yaml.safe_dump(one_event({"name": "signed", "at": 6, "description": "a signing", "parties": ["USA", "IND"], "effects": [
-        {"alignment": {"between": ["USA", "IND"], "delta": 0.1}}], "source": "judgment"})))
+    event = {"name": "signed", "at": 6, "description": "a signing", "parties": ["USA", "IND"],
+             "effects": [{"alignment": {"between": ["USA", "IND"], "delta": 0.1}}], "source": "judgment"}
+    path.write_text(yaml.safe_dump(one_event(event)))
     assert main(["validate", str(path)]) == 0
     assert "(18 actors, 1 event, 0 expectations)" in capsys.readouterr().out
     assert main(["run", str(path), "-r", "1", "--out", str(tmp_path / "out"), "--no-charts", "-q"]) == 0
@@ -40,3 +42,18 @@ def test_shipped_scenarios_are_named_as_the_readme_names_them(monkeypatch: pytes
     out = capsys.readouterr().out
     assert "  B  framework_stalls" in out and " scenarios/variants/framework_stalls.yaml" in out
     assert "sim/scenarios" not in out
+
+
+def test_a_group_statements_share_says_it_is_of_members(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`check`'s share is of the runs, but for "most of neighbours ..." it is of the members: the output says which,
+    and so do summary.json and the report."""
+    assert main(["check", SEED, "-r", "4", "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "for a statement about a group, of the group's members" in out
+    assert main(["run", SEED, "-r", "4", "--out", str(tmp_path / "run"), "--no-charts", "-q"]) == 0
+    verdicts = json.loads((tmp_path / "run" / "summary.json").read_text())["expectations"]
+    of = {v["expect"].split(":")[0]: v["share_of"] for v in verdicts}
+    assert of["most of neighbours"] == "members" and of["USA words supports"] == "runs"
+    report = (tmp_path / "run" / "report.md").read_text().splitlines()
+    row = next(line for line in report if line.startswith("| most of neighbours"))
+    assert "% of members |" in row, row

@@ -27,6 +27,7 @@ from mesa.visualization.utils import force_update
 
 from sim.app.live import REPLICATES, WEIGHT, LiveModel, log_rationality
 from sim.concepts.labels import COLOURS
+from sim.measure.expect import share_text
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
 
@@ -276,8 +277,8 @@ def ExpectationsView(model: LiveModel) -> None:
             held = sum(v.passed for v in m.verdicts)
             note(f"<b>{held} of {len(m.verdicts)} hold</b> in {m.replications} replicates (green: holds in 80% of "
                  "them or more; red: does not).")
-            cells = [(v.expect, v.source, v.observed, f"{v.share:.0%}", "#cdeccf" if v.passed else "#f8c9c4")
-                     for v in m.verdicts]
+            cells = [(v.expect, v.source, v.observed, share_text(v.share, v.share_of),
+                      "#cdeccf" if v.passed else "#f8c9c4") for v in m.verdicts]
         rows = "".join(f"<tr style='background: {bg}'><td>{html.escape(e)}</td><td>{html.escape(o)}</td>"
                        f"<td>{s}</td><td>{html.escape(src)}</td></tr>" for e, src, o, s, bg in cells)
         solara.HTML(tag="table", classes=["geosim-table"], unsafe_innerHTML=(

@@ -58,6 +58,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         ow = max(len(v.observed) for v in verdicts)
         say(f"{path} ({counted(scenario.run.replications, 'replicate')}, seed {scenario.run.seed})")
         say(f"  {'expected':<{w}}  {'observed':<{ow}}  share  pass  rule")
+        if any(v.share_of == "members" for v in verdicts):
+            say("  (share: of the runs in which it holds; for a statement about a group, of the group's members)")
         for v in verdicts:
             say(f"  {v.expect:<{w}}  {v.observed:<{ow}}  {v.share:>5.0%}  {'yes' if v.passed else 'NO ':<4}  "
                 f"{'yes' if v.rule else 'no'}")

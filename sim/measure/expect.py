@@ -22,10 +22,16 @@ class Verdict:
     share: float
     passed: bool
     rule: bool = False  # the rule that runs no model passes it
+    share_of: str = "runs"  # or, for a statement about a group, "members": the share of its members that pass
 
     def as_dict(self) -> dict[str, object]:
         return {"expect": self.expect, "source": self.source, "observed": self.observed,
-                "share": round(self.share, 4), "passed": self.passed, "rule": self.rule}
+                "share": round(self.share, 4), "share_of": self.share_of, "passed": self.passed, "rule": self.rule}
+
+
+def share_text(share: float, of: str = "runs") -> str:
+    """A verdict's share as a reader should take it: of the runs, or of a group's members (then it says so)."""
+    return f"{share:.0%}" + (" of members" if of == "members" else "")
 
 
 @dataclass(frozen=True)
@@ -122,4 +128,4 @@ def _group(st: GroupShare, text: str, source: str, scenario: Scenario, r: Reacti
     hits = [c for c in members if _share(r, idx[c], st.choice) >= PASS_SHARE]
     need = {"most": len(members) // 2 + 1, "all": len(members)}.get(st.quantifier, st.count or 0)
     observed = f"{len(hits)} of {len(members)} ({', '.join(hits) or 'none'})"
-    return Verdict(text, source, observed, len(hits) / max(len(members), 1), len(hits) >= need)
+    return Verdict(text, source, observed, len(hits) / max(len(members), 1), len(hits) >= need, share_of="members")

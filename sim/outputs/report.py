@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.concepts.labels import LABELS, MEANINGS, PASS_SHARE
+from sim.measure.expect import share_text
 from sim.outputs import formats
 from sim.outputs.document import Bullets, Document, Figure, Para, Section, Table
 
@@ -78,9 +79,11 @@ def build(s: dict[str, Any], folder: Path | None = None) -> Document:
     if s["expectations"]:
         sections.append(Section("What the source expected", [
             Para(f"**{s['expectations_passed']} of {s['expectations_total']}** expectations hold (a statement holds "
-                 f"when it is true in at least {PASS_SHARE:.0%} of replicates)."),
-            Table(["expected", "observed", "share of runs", "holds"],
-                  [[e["expect"], e["observed"], f"{e['share']:.0%}", "yes" if e["passed"] else "**no**"]
+                 f"when it is true in at least {PASS_SHARE:.0%} of replicates; a statement about a group, when it "
+                 "holds for enough of its members). The share is of the runs, or of the group's members."),
+            Table(["expected", "observed", "share", "holds"],
+                  [[e["expect"], e["observed"], share_text(e["share"], e.get("share_of", "runs")),
+                    "yes" if e["passed"] else "**no**"]
                    for e in s["expectations"]], widths=[3, 2.4, 1, 0.7]),
         ]))
     sections += [
