@@ -57,3 +57,18 @@ def test_a_group_statements_share_says_it_is_of_members(tmp_path: Path, capsys: 
     report = (tmp_path / "run" / "report.md").read_text().splitlines()
     row = next(line for line in report if line.startswith("| most of neighbours"))
     assert "% of members |" in row, row
+
+
+def test_new_names_every_unknown_code_and_how_to_find_them(capsys: pytest.CaptureFixture[str]) -> None:
+    """`new --actors IND,PAQ,XYZ` used to report PAQ alone: every unknown code is named at once, with the nearest
+    known ones, and the message says how to list codes; `codes` then finds them."""
+    assert main(["new", "--year", "2019", "--actors", "IND,PAQ,XYZ"]) == 2
+    err = capsys.readouterr().err
+    assert "PAQ (did you mean" in err and "PAK, Pakistan" in err and "; XYZ:" in err
+    assert "run_sim.py codes" in err and "Traceback" not in err
+    assert main(["codes", "pakistan"]) == 0
+    assert capsys.readouterr().out.split() == ["PAK", "Pakistan"]
+    assert main(["codes", "korea"]) == 0
+    assert {line.split()[0] for line in capsys.readouterr().out.splitlines()} == {"KOR", "PRK"}
+    assert main(["codes", "no such place"]) == 2
+    assert "nothing matches" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""The command line: run, check, validate, new, schema, list, explain, sweep, compare, report, dashboard. Exit
+"""The command line: run, check, validate, new, codes, schema, list, explain, sweep, compare, report, dashboard. Exit
 codes: 0 fine, 1 an expectation failed, 2 bad input (a located message on stderr, never a traceback), 130
 interrupted.
 
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sim import __version__, tuning
 from sim.cli import (
     check,
+    codes,
     compare,
     dashboard,
     explain,
@@ -33,7 +34,7 @@ from sim.cli.schema import schema_document
 __all__ = ["main", "parser", "schema_document"]
 
 
-COMMANDS = (run, check, validate, new, schema, listing, sweep, report, dashboard, explain, compare)
+COMMANDS = (run, check, validate, new, codes, schema, listing, sweep, report, dashboard, explain, compare)
 
 
 def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:

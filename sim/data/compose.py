@@ -8,6 +8,7 @@ so it reads like the seed scenario: one line per figure, comments saying where e
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import textwrap
@@ -31,6 +32,7 @@ from sim.data.facts import (
     arms_shares,
     arms_window,
     check_year,
+    group_of,
     pair_facts,
     trade_shares,
     trade_year,
@@ -83,6 +85,9 @@ def compose(req: Request, tables: Tables | None = None, writer: Callable[..., Wr
     for code in req.actors:
         if code.lower() in tables.groups and len(code) > 3:
             raise DataError(f"{code}: a group can be an actor only with a code of two or three letters (EU)")
+    unknown = [c for c in req.actors if group_of(tables, c) is None and c not in tables.names]
+    if unknown:
+        raise DataError(unknown_codes(tables, unknown))
     separate = {c for c in req.actors if c.lower() not in tables.groups}
     facts = {c: actor_facts(tables, c, req.year, separate, req.figures.get(c)) for c in req.actors}
     weights, rationales = borrowed_weights(req.weights_from, req.actors)
@@ -162,6 +167,22 @@ def _folded(key: str, text: str) -> list[str]:
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def unknown_codes(tables: Tables, codes: list[str]) -> str:
+    """Every code the data do not know, at once, each with the nearest known codes and names."""
+    known = {**tables.names, **{g.upper(): n for g, n in tables.group_names.items() if len(g) <= 3}}
+    by_name = {name.casefold(): code for code, name in known.items()}
+
+    def hint(code: str) -> str:
+        near = difflib.get_close_matches(code, known, n=3, cutoff=0.6)
+        near += [by_name[n] for n in difflib.get_close_matches(code.casefold(), by_name, n=1, cutoff=0.8)]
+        near = list(dict.fromkeys(near))
+        return f"{code} (did you mean {' or '.join(f'{c}, {known[c]}' for c in near)}?)" if near else code
+
+    which = "not a state the data know" if len(codes) == 1 else "not states the data know"
+    return (f"{'; '.join(hint(c) for c in codes)}: {which}. Codes are ISO3 (FRA, BRA) or a group in capitals "
+            "(EU); `run_sim.py codes NAME` finds one")
 
 
 class Writer:
