@@ -72,3 +72,16 @@ def test_new_names_every_unknown_code_and_how_to_find_them(capsys: pytest.Captur
     assert {line.split()[0] for line in capsys.readouterr().out.splitlines()} == {"KOR", "PRK"}
     assert main(["codes", "no such place"]) == 2
     assert "nothing matches" in capsys.readouterr().err
+
+
+def test_explain_says_which_overrides_it_ran_with(capsys: pytest.CaptureFixture[str]) -> None:
+    """An explanation of a changed scenario says what was changed, fits a terminal, and ends its last line."""
+    assert main(["explain", SEED, "--actor", "RUS", "-r", "4", "-q",
+                 "--set", "actors.RUS.interests.security=0.1", "--set", "model.solidarity=0"]) == 0
+    out = capsys.readouterr().out
+    header, _, rest = out.partition(":\n")
+    assert " ".join(header.split()).endswith(", with actors.RUS.interests.security=0.1; model.solidarity=0")
+    assert rest.startswith("Russia ")
+    assert out.endswith("\n") and max(map(len, out.splitlines())) <= 100
+    assert main(["explain", SEED, "--actor", "RUS", "-r", "4", "-q"]) == 0
+    assert capsys.readouterr().out.startswith("Russia ")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from sim.cli.common import SCENARIO_HELP, load, scenario_arg, simulate
 
@@ -29,7 +30,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     r = result.reactions
     i = result.params.codes.index(code)
     names = {c: a.name for c, a in scenario.actors.items()}
-    print(explain(r, i, names))
+    if args.set:  # the reader must see that this is not the scenario as written
+        print(textwrap.fill(f"{args.scenario}, with {'; '.join(args.set)}:", 100))
+    print(textwrap.fill(explain(r, i, names), 100))
     if i not in r.parties:
         from sim.model.stance import PARTS
 
@@ -47,7 +50,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     for k, weight in enumerate(result.params.weights[0, i]):
         print(f"  {r.interests[k]:<{w}} {weight:>6.2f}   {r.valence[:, i, k].mean():>+9.4f}   "
               f"{r.d_interest[:, i, k].mean():>+9.4f}")
-    print(f"\n(weights as given: {', '.join(f'{k} {v:g}' for k, v in weights.items())}; normalised by {total:g})")
+    given = ", ".join(f"{k} {v:g}" for k, v in weights.items())
+    print("\n" + textwrap.fill(f"(weights as given: {given}; normalised by {total:g})", 100))
     for axis, what in (("labels", "label"), ("words", "words"), ("deeds", "deeds")):
         print(f"{what} shares: " + ", ".join(f"{k} {v:.0%}" for k, v in r.share(i, axis).items()))
     return 0
