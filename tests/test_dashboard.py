@@ -105,6 +105,9 @@ def test_a_port_in_use_is_said_before_anything_loads(capsys: pytest.CaptureFixtu
     assert "choose another --port" in capsys.readouterr().err
 
 
+HANG = 60  # seconds: a guard against a server that never answers, not a speed test (benchmarks/bench_dashboard.py)
+
+
 def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], str, float]:
     """The dashboard as the command line starts it, cut off from the internet; its address, and how many seconds
     after the command the page answered."""
@@ -117,7 +120,7 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], str, float]:
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()], daemon=True).start()
     try:
-        url = lines.get(timeout=10).split(" is at ")[1].split()[0]
+        url = lines.get(timeout=HANG).split(" is at ")[1].split()[0]
         while True:
             try:
                 with urllib.request.urlopen(url, timeout=2) as answer:
@@ -125,7 +128,7 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[str], str, float]:
                     return proc, url, time.monotonic() - start
             except OSError:
                 assert proc.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() - start < 10, "no answer within 10 s of the command"
+                assert time.monotonic() - start < HANG, f"no answer within {HANG} s of the command"
                 time.sleep(0.1)
     except BaseException:
         proc.kill()
@@ -202,4 +205,3 @@ def test_the_page_in_a_browser(tmp_path: Path) -> None:
     cache = Path(sys.prefix) / "share" / "solara" / "cdn"  # where solara-assets put the files
     cdn = {urlparse(u).path.removeprefix("/_solara/cdn/") for u in requests if "/_solara/cdn/" in u}
     assert cdn and all((cache / path).is_file() for path in cdn), sorted(p for p in cdn if not (cache / p).is_file())
-    assert answered < 10
