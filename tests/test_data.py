@@ -251,7 +251,7 @@ def test_parties_get_a_placeholder_event_and_weights_can_be_borrowed(tmp_path: P
 @pytest.mark.parametrize(("args", "says"), [
     (["--year", "1980", "--actors", "USA,CHN"], "year 1980 is not covered: the country tables run from 1990 to"),
     (["--year", "2008", "--actors", "USA,XYZ"], "XYZ: not a state the data know"),
-    (["--year", "2008", "--actors", "USA,TWN"], "TWN: no military expenditure for 2008"),
+    (["--year", "2008", "--actors", "USA,TWN"], "TWN: no UNGA ideal point for 2008"),
     (["--year", "2008", "--actors", "USA"], "at least two actors"),
     (["--year", "2008", "--actors", "USA,CHN,USA"], "USA listed twice"),
     (["--year", "2008", "--actors", "USA,CHN", "--parties", "IND"], "--parties: IND not among --actors"),

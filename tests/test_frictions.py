@@ -85,3 +85,33 @@ def test_explain_says_which_overrides_it_ran_with(capsys: pytest.CaptureFixture[
     assert out.endswith("\n") and max(map(len, out.splitlines())) <= 100
     assert main(["explain", SEED, "--actor", "RUS", "-r", "4", "-q"]) == 0
     assert capsys.readouterr().out.startswith("Russia ")
+
+
+def test_a_state_without_a_figure_is_written_for_the_user_to_fill_in(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """North Korea has no GDP in the data and Cuba no military expenditure before 2003: `new` writes them anyway,
+    the figure TO FILL IN with where to find an estimate, and `validate` refuses the file until it holds a number."""
+    out = tmp_path / "korea.yaml"
+    assert main(["new", "--year", "2019", "--actors", "CHN,PRK,KOR,JPN", "--parties", "PRK", "--out", str(out)]) == 0
+    said = capsys.readouterr()
+    assert "2 figures the data lack" in said.out and "PRK: GDP marked TO FILL IN" in said.err
+    prk = yaml.safe_load(out.read_text())["actors"]["PRK"]
+    assert prk["gdp"]["value"] == "TO FILL IN" and "UN Statistics Division" in prk["gdp"]["note"]
+    assert prk["technology"]["value"] == "TO FILL IN" and "log10(G / " in prk["technology"]["note"]
+    assert main(["validate", str(out)]) == 2
+    err = capsys.readouterr().err
+    lines = out.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith('    gdp: {value: "TO FILL IN"'))
+    assert f"{out}:{line}:18: actors.PRK.gdp.value: still says TO FILL IN: put your value here (a number)" in err
+    assert "actors.PRK.technology.value: still says TO FILL IN" in err and "Traceback" not in err
+    out.write_text(out.read_text().replace('value: "TO FILL IN"', "value: 0.03", 1)
+                   .replace('value: "TO FILL IN"', "value: 0.2", 1))
+    assert main(["validate", str(out)]) == 0
+    capsys.readouterr()
+
+    cuba = tmp_path / "cuba.yaml"
+    assert main(["new", "--year", "2000", "--actors", "USA,CUB,MEX", "--out", str(cuba)]) == 0
+    text = cuba.read_text()
+    assert 'military_expenditure: {value: "TO FILL IN"' in text and "The Military Balance" in text
+    pairs = [line for line in text.splitlines() if line.startswith("  - {between: [") and "CUB" in line]
+    assert len(pairs) == 2 and all("nearness only: no military expenditure for CUB" in p for p in pairs)

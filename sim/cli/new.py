@@ -60,6 +60,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     except OSError as err:
         raise OutputError(f"--out {out}: cannot write: {err.strerror or err}") from err
     todo = placeholders(composed.text)
+    figures = composed.text.count('value: "TO FILL IN"')
+    what = "interest weights, the event" + (f", {counted(figures, 'figure')} the data lack" if figures else "")
+    first = "put in the figures (validate refuses the file until then), and " if figures else ""
     print(f"wrote {out}: {len(request.actors)} actors in {args.year}; {counted(todo, 'place')} {says(todo)} TO FILL IN "
-          f"(interest weights, the event). Then: {args.prog} run {out}")
+          f"({what}). Then {first}run: {args.prog} run {out}")
     return 0

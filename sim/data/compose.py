@@ -94,13 +94,15 @@ def compose(req: Request, tables: Tables | None = None, writer: Callable[..., Wr
     text = (writer or Writer)(req, tables, facts, weights, rationales).text()
     data = yaml.safe_load(text)
     try:
-        validate_dict(data, "new scenario")
+        validate_dict(_as_if_filled(data), "new scenario")  # all but the figures left for the user must hold
     except ScenarioError as err:  # a bug here, not the user's: say so plainly
         raise RuntimeError(f"the composed scenario does not validate:\n{err}") from err
-    warnings = [f"{c}: {label} {f.note}" for c, a in facts.items()
-                for label, f in (("military expenditure", a.milex), ("GDP", a.gdp), ("democracy score", a.libdem),
-                                 ("UNGA ideal point", a.ideal), ("GDP per capita", a.gdppc))
-                if f.note and f.note.startswith("latest")]
+    figures = [(c, label, f) for c, a in facts.items()
+               for label, f in (("military expenditure", a.milex), ("GDP", a.gdp), ("democracy score", a.libdem),
+                                ("UNGA ideal point", a.ideal), ("GDP per capita", a.gdppc))]
+    warnings = [f"{c}: {label} {f.note}" for c, label, f in figures if f.note and f.note.startswith("latest")]
+    warnings += [f"{c}: {label} marked TO FILL IN ({f.missing.split(': ', 1)[1]})" for c, label, f in figures
+                 if f.missing]
     for what, used in (("trade shares", trade_year(tables, req.year)),
                        ("treaties", treaty_year(tables, req.year))):
         if used != req.year:
@@ -152,6 +154,9 @@ def _flow(items: dict[str, Any]) -> str:
 
 
 def _figure(f: Fact, source: str, scale: float = 1.0, note: str | None = None) -> str:
+    if f.missing:  # the user puts a published estimate here; validate refuses the file until then
+        return _flow({"value": _quote("TO FILL IN"), "year": str(f.year),
+                      "source": _quote("TO FILL IN: where your figure comes from"), "note": _quote(f.missing)})
     parts = {"value": _num(f.value * scale), "year": str(f.year), "source": f.source or source}
     extra = "; ".join(n for n in (f.note, note) if n)
     if extra:
@@ -167,6 +172,17 @@ def _folded(key: str, text: str) -> list[str]:
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _as_if_filled(data: Any) -> Any:
+    """The composed scenario with a stand-in for each figure left TO FILL IN, to check everything else."""
+    if isinstance(data, dict):
+        if data.get("value") == "TO FILL IN":
+            return {**data, "value": 1.0, "source": "rules"}
+        return {k: _as_if_filled(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_as_if_filled(v) for v in data]
+    return data
 
 
 def unknown_codes(tables: Tables, codes: list[str]) -> str:
@@ -247,11 +263,15 @@ class Writer:
         return "TO FILL IN: who judged the weights and the event, and from what"
 
     def actors(self) -> list[str]:
-        frontier = max(f.gdppc.value for f in self.facts.values())
+        frontier = max(f.gdppc.value for f in self.facts.values() if not f.gdppc.missing)
         lines = []
         for code, f in self.facts.items():
             groups = [g for g in sorted(self.tables.groups) if code in self.tables.members(g, self.req.year)]
             tech = Fact(rules.technology(f.gdppc.value, frontier), f.gdppc.year)
+            if f.gdppc.missing:
+                tech = Fact(0.0, f.gdppc.year, missing=(
+                    f"{f.gdppc.missing}. With a published GDP per capita G in US$, the rule of docs/data.md gives "
+                    f"1 + log10(G / {frontier:,.0f}) / {rules.T_DECADES:g}, kept in [0, 1]"))
             weights = self.weights.get(code)
             lines += [f"  {code}:", f"    name: {_quote(f.name)}"]
             if groups:
@@ -273,7 +293,7 @@ class Writer:
         return [*lines, ""]
 
     def relations(self) -> list[str]:
-        largest = max(f.milex.value for f in self.facts.values())
+        largest = max(f.milex.value for f in self.facts.values() if not f.milex.missing)
         lines = ["# Alignment in [-1, 1] and proximity in [0, 1], by the rules of docs/data.md; after each pair, its",
                  "# inputs: ideal-point distance, defence pact, rivalry, peace level (where not .5, negative peace),",
                  "# km between capitals, border.",
@@ -281,8 +301,10 @@ class Writer:
         for (a, b), p in self.pairs.items():
             al = rules.alignment(p)
             pr = rules.proximity(p, self.facts[a].milex.value, self.facts[b].milex.value, largest)
+            unarmed = [c for c in (a, b) if self.facts[c].milex.missing]
+            reach = f"; nearness only: no military expenditure for {' or '.join(unarmed)}" if unarmed else ""
             lines.append(f"  - {{between: [{a}, {b}], alignment: {al:.2f}, proximity: {pr:.2f}, source: rules}}"
-                         f"  # {_inputs(p)}")
+                         f"  # {_inputs(p)}{reach}")
         return [*lines, ""]
 
     def dependencies(self) -> list[str]:

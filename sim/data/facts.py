@@ -35,6 +35,17 @@ class Fact:
     year: int
     note: str | None = None
     source: str | None = None  # a key of the scenario's `sources:`; None: the table's own source
+    missing: str | None = None  # the tables have no such figure (why, as DataError says it); value is 0 then
+
+
+# Figures a scenario can take from a published estimate when the tables have none: `new` writes them as TO FILL
+# IN, with where to look. (Without an ideal point there is no alignment rule, so that one still refuses.)
+FILLABLE = {
+    "milex": "IISS, The Military Balance; or WMEAT (U.S. State Department), in current US$ bn",
+    "gdp": "UN Statistics Division, National Accounts Main Aggregates (every UN member), in current US$ tn",
+    "gdppc": "UN Statistics Division, National Accounts Main Aggregates, in current US$",
+    "libdem": "V-Dem's liberal democracy index of a neighbouring year, or Freedom House rescaled to [0, 1]",
+}
 
 
 @dataclass(frozen=True)
@@ -143,12 +154,17 @@ def actor_facts(tables: Tables, code: str, year: int, separate: set[str],
 
 
 def _fact_or_given(tables: Tables, code: str, what: str, year: int, given: dict[str, Fact]) -> Fact:
+    """The tables' figure; else the estimate given; else, for a figure a published source can supply, a missing
+    one for the user to fill in."""
     try:
         return fact(tables, code, what, year)
-    except DataError:
+    except DataError as err:
         if what in given:
             return given[what]
-        raise
+        if what in FILLABLE:
+            return Fact(0.0, year, missing=f"{err}; a published estimate: {FILLABLE[what]}")
+        raise DataError(f"{err}. Every alignment of a state comes from its UN votes, so `new` cannot write one "
+                        "without them; write its relations by hand in a scenario of your own") from err
 
 
 def _maybe(tables: Tables, code: str, what: str, year: int) -> Fact | None:

@@ -121,6 +121,8 @@ def _range(loc: Path_) -> str | None:
 def _message(err: dict[str, Any], loc: Path_) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     got = f", got {describe(err['input'])}"
+    if isinstance(err["input"], str) and "TO FILL IN" in err["input"]:  # a placeholder `new` left
+        return f"still says TO FILL IN: put your value here{' (a number)' if 'parsing' in kind else ''}"
     if kind == "extra_forbidden":
         model = _field_model(loc)
         allowed = sorted((f.alias or n) for n, f in model.model_fields.items()) if model else []
