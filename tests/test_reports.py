@@ -109,7 +109,8 @@ def test_html_prints_the_summarys_numbers(run_folder: Path, summary: dict[str, A
     for code, a in summary["actors"].items():
         assert rows[f"{a['name']} ({code})"][1:8] == _actor_row(a)
     for e in summary["expectations"]:
-        assert rows[e["expect"]][1:4] == [e["observed"], f"{e['share']:.0%}", "yes" if e["passed"] else "no"]
+        share = f"{e['share']:.0%}" + (" of members" if e["share_of"] == "members" else "")
+        assert rows[e["expect"]][1:4] == [e["observed"], share, "yes" if e["passed"] else "no"]
     words = unescape(re.sub(r"<[^>]+>", " ", (run_folder / "report.html").read_text()))
     assert f"{summary['expectations_passed']} of {summary['expectations_total']}" in words
     for key in ("scenario_hash", "seed", "version"):
