@@ -201,6 +201,16 @@ def outcomes(params: Params, event: Trajectory, twin: Trajectory, window: int) -
     return result
 
 
+def moved_ties(r: Reactions) -> list[tuple[int, int, float]]:
+    """The ties the events moved beyond the run-to-run noise, one way each: (from, to, mean change of the
+    first's alignment with the second, with the events minus without). One list for summary.json and for
+    network.png, so the chart draws what the table says and nothing that chance alone would move."""
+    mean = r.d_alignment.mean(axis=0)
+    thr = r.thresholds["alignment"]
+    n = mean.shape[0]
+    return [(i, j, float(mean[i, j])) for i in range(n) for j in range(n) if i != j and abs(mean[i, j]) > thr[i, j]]
+
+
 def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     """One paragraph, in words, of why `actor` reacted as it did."""
     code = r.codes[actor]

@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.concepts.labels import COLOURS as LABEL_COLOURS
 from sim.concepts.labels import LABELS
+from sim.measure.analysis import moved_ties
 from sim.measure.experiment import Result
 from sim.outputs.files import atomic_write
 from sim.outputs.style import styled
@@ -185,79 +186,71 @@ def actor(result: Result, i: int, path: Path) -> None:
     plt.close(fig)
 
 
-SHOWN_TIE = 0.2  # ties weaker than this (either sign) are left out of the network: 150 lines read as none
-CHANGED_TIES = 6  # the ties the events moved most are marked
+SHOWN_MOVES = 8  # the largest moves are also listed, with their numbers, under the chart
 
 
 @styled
 def network(result: Result, path: Path) -> None:
-    """The alignment network before the events (as observed) and at the end of the run with them: nodes sized by
-    military spending and coloured by reaction, ties green (friendly) or red (hostile) and as wide as they are
-    strong; the ties the events moved most (with minus without) are marked. Both panels share one layout, so
-    what moved is what changed."""
-    import networkx as nx
+    """Who moved toward whom: an arrow from A to B is A's alignment with B, with the events minus without, for
+    every tie the events moved beyond the run-to-run noise (summary.json's `alignment_moved`) and no other, so
+    nothing drawn is chance and every arrow points the way its actor moved. Green toward, red away; width and
+    strength by size. The parties sit in the middle; everyone else on a ring, in the order of the reactions."""
+    from matplotlib.patches import FancyArrowPatch
 
     r, p = result.reactions, result.params
-    before = _undirected(p.alignment0[0])
-    after = _undirected(result.event.alignment[:, -1].mean(axis=0))
-    change = _undirected((result.event.alignment[:, -1] - result.twin.alignment[:, -1]).mean(axis=0))
-    graph = nx.Graph()
-    graph.add_nodes_from(range(p.n))
-    for i in range(p.n):
-        for j in range(i + 1, p.n):
-            graph.add_edge(i, j, weight=max(before[i, j], 0.0) + 0.02)
-    pos = nx.spring_layout(graph, seed=7, k=1.6 / np.sqrt(p.n), iterations=200)
-    pairs = [(i, j) for i in range(p.n) for j in range(i + 1, p.n)]
-    moved = sorted(pairs, key=lambda ij: -abs(change[ij]))[:CHANGED_TIES]
+    moved = moved_ties(r)
+    pos = _ring(result)
     spend = np.asarray(p.spending).reshape(-1, p.n)[0]
-    sizes = 250 + 2600 * np.sqrt(spend / spend.max())
-    fig, axes = plt.subplots(1, 2, figsize=(16, 8.2))
-    for ax, tie, title in ((axes[0], before, "Before the events (as observed)"),
-                           (axes[1], after, "End of the run, with the events")):
-        shown = [(i, j) for i, j in pairs if abs(tie[i, j]) >= SHOWN_TIE]
-        if ax is axes[1]:
-            nx.draw_networkx_edges(graph, pos, ax=ax, edgelist=moved, edge_color="#f2c14e", alpha=0.75,
-                                   width=[10 + 6 * abs(tie[e]) for e in moved])
-        nx.draw_networkx_edges(graph, pos, ax=ax, edgelist=shown, edge_color=[GAIN_TIE if tie[e] > 0 else LOSS
-                                                                              for e in shown],
-                               width=[0.4 + 5 * abs(tie[e]) for e in shown], alpha=0.8)
-        nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, edgecolors=["black" if i in r.parties else
-                                                                                 "white" for i in range(p.n)],
-                               linewidths=2.5, node_color=[LABEL_COLOURS[r.modal(i)] for i in range(p.n)])
-        nx.draw_networkx_labels(graph, pos, ax=ax, labels=dict(enumerate(p.codes)), font_size=11,
-                                font_weight="bold")
-        ax.set_title(title, loc="left")
-        ax.axis("off")
-        ax.margins(0.08)
-    for k, (i, j) in enumerate(moved, start=1):
-        # a small number on the tie, off its middle where the ties of a busy node meet; the signed change is in
-        # the list under the panel, where no line or name can hide its sign
-        x, y = pos[i] + (0.38 if k % 2 else 0.62) * (pos[j] - pos[i])
-        axes[1].annotate(str(k), (x, y), fontsize=10, fontweight="bold", ha="center", va="center",
-                         bbox={"boxstyle": "circle,pad=0.2", "fc": "#fff7dd", "ec": "#c9a227", "lw": 1})
-    listed = [f"{k}  {p.codes[i]}-{p.codes[j]} {change[i, j]:+.3f}" for k, (i, j) in enumerate(moved, start=1)]
-    half = (len(listed) + 1) // 2
-    axes[1].text(0.0, -0.02, "Moved most by the events (with minus without):\n" + "\n".join(
-        "      ".join(row) for row in zip(listed[:half], listed[half:] + [""] * (2 * half - len(listed)),
-                                       strict=True)),
-        transform=axes[1].transAxes, va="top", fontsize=11, family="DejaVu Sans")
-    handles = [plt.Line2D([], [], color=GAIN_TIE, lw=4, label="friendly tie"),
-               plt.Line2D([], [], color=LOSS, lw=4, label="hostile tie"),
-               plt.Line2D([], [], color="#f2c14e", lw=10, alpha=0.75, label="moved most by the events"),
+    sizes = 500 + 2500 * np.sqrt(spend / spend.max())  # marker area, points^2
+    radius = np.sqrt(sizes / np.pi) + 3  # where an arrow stops short of a node, points
+    fig, ax = plt.subplots(figsize=(12, 11))
+    largest = max((abs(c) for *_, c in moved), default=1.0)
+    for i, j, change in sorted(moved, key=lambda m: abs(m[2])):  # the largest on top
+        size = abs(change) / largest
+        ax.add_patch(FancyArrowPatch(
+            pos[i], pos[j], connectionstyle="arc3,rad=0.12", arrowstyle="-|>", mutation_scale=9 + 16 * size,
+            lw=0.5 + 5.5 * size, color=GAIN_TIE if change > 0 else LOSS, alpha=0.3 + 0.6 * size,
+            shrinkA=float(radius[i]), shrinkB=float(radius[j]), gid=f"{p.codes[i]}->{p.codes[j]}", zorder=1))
+    ax.scatter(pos[:, 0], pos[:, 1], s=sizes, c=[LABEL_COLOURS[r.modal(i)] for i in range(p.n)], zorder=2,
+               edgecolors=["black" if i in r.parties else "white" for i in range(p.n)], linewidths=2.5)
+    for i, code in enumerate(p.codes):
+        ax.text(*pos[i], code, ha="center", va="center", fontsize=11, fontweight="bold", zorder=3)
+    ax.set_aspect("equal")
+    ax.set_xlim(-1.2, 1.2)
+    ax.set_ylim(-1.15, 1.15)
+    ax.axis("off")
+    ax.set_title(wrap(f"Who moved toward whom: {result.scenario.title}", 80), loc="left")
+    top = sorted(moved, key=lambda m: -abs(m[2]))[:SHOWN_MOVES]
+    listed = [f"{p.codes[i]} \u2192 {p.codes[j]} {c:+.3f}" for i, j, c in top]
+    handles = [plt.Line2D([], [], color=GAIN_TIE, lw=4, label="moved closer"),
+               plt.Line2D([], [], color=LOSS, lw=4, label="moved away"),
                *[plt.Line2D([], [], marker="o", ls="", ms=12, color=LABEL_COLOURS[k], label=k) for k in LABELS]]
-    fig.legend(handles=handles, ncol=5, loc="lower center", frameon=False, fontsize=11)
-    fig.suptitle(wrap(f"Alignments: {result.scenario.title}", 90), x=0.01, ha="left", fontsize=16,
-                 fontweight="bold")
-    fig.text(0.01, 0.085, wrap(f"Ties of strength {SHOWN_TIE} or more (mean of both directions); node size: military "
-                               "spending; colour: reaction; black ring: a party. Numbered: the ties the events moved "
-                               "most, listed under the right panel.", 150), fontsize=10, color="#555")
-    fig.tight_layout(rect=(0, 0.11, 1, 0.96))
+    fig.legend(handles=handles, ncol=4, loc="lower center", bbox_to_anchor=(0.5, 0.06), frameon=False,
+               fontsize=11)
+    fig.text(0.02, 0.005, wrap(
+        f"An arrow from A to B: A's alignment with B, with the events minus without, where the events moved it "
+        f"beyond the run-to-run noise ({len(moved)} of {p.n * (p.n - 1)} ties one way); width: how far. Colour: "
+        "the actor's reaction; black ring: a party; size: military spending. The largest moves: "
+        + "; ".join(listed) + ".", 150), fontsize=10, color="#555")
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     fig.savefig(path, pil_kwargs=PNG)
     plt.close(fig)
 
 
-def _undirected(a: np.ndarray) -> np.ndarray:
-    return (a + a.T) / 2
+def _ring(result: Result) -> np.ndarray:
+    """(N, 2) positions: the parties in the middle, everyone else evenly round a circle, clockwise from the top
+    in the order of the reactions, so that those who reacted alike sit together."""
+    r, p = result.reactions, result.params
+    pos = np.zeros((p.n, 2))
+    parties = [i for i in range(p.n) if i in r.parties]
+    for k, i in enumerate(parties):
+        angle = np.pi / 2 + 2 * np.pi * k / len(parties)
+        pos[i] = 0.0 if len(parties) == 1 else 0.28 * np.array([np.cos(angle), np.sin(angle)])
+    others = [i for i in _order(result) if i not in r.parties]
+    for k, i in enumerate(others):
+        angle = np.pi / 2 - 2 * np.pi * k / max(len(others), 1)
+        pos[i] = [np.cos(angle), np.sin(angle)]
+    return pos
 
 
 def _jobs(result: Result) -> list[tuple[str, int]]:

@@ -16,8 +16,8 @@ CLOSE_CALL = 0.25  # a mean reaction this near a label boundary (as a share of i
 FIGURES = {
     "reactions.png": "Each actor's reaction, as the share of replicates that gave each label (* a party).",
     "drivers.png": "What the events did to each actor's interests at impact, before anyone reacted.",
-    "network.png": "Alignments before the events and at the end of the run; the ties the events changed most "
-                   "are marked.",
+    "network.png": "Who moved toward whom: an arrow from A to B is A's alignment with B, with the events minus "
+                   "without, for every tie the events moved beyond noise (green closer, red away).",
     "trajectories.png": "How the largest reactions unfolded: with events minus without, mean and 95% band.",
 }
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from sim import __version__
 from sim.concepts.labels import closest_call
-from sim.measure.analysis import explain
+from sim.measure.analysis import explain, moved_ties
 from sim.measure.expect import check
 from sim.measure.experiment import Result
 from sim.model.stance import PARTS
@@ -24,6 +24,7 @@ def build(result: Result, command: str | None = None) -> dict[str, Any]:
     s, r, p = result.scenario, result.reactions, result.params
     names = {c: a.name for c, a in s.actors.items()}
     actors: dict[str, Any] = {}
+    moved = moved_ties(r)
     for i, code in enumerate(p.codes):
         mean_align = r.d_alignment[:, i].mean(axis=0)
         actors[code] = {
@@ -43,6 +44,7 @@ def build(result: Result, command: str | None = None) -> dict[str, Any]:
             "valence_by_interest": {k: round(float(v), 5) for k, v in zip(r.interests, r.valence[:, i].mean(0),
                                                                                  strict=True)},
             "alignment_change": {c: round(float(mean_align[j]), 5) for j, c in enumerate(p.codes) if j != i},
+            "alignment_moved": {p.codes[j]: round(change, 5) for a, j, change in moved if a == i},
             "alignment_toward_parties": round(float(r.toward_parties[:, i].mean()), 5),
             "alignment_toward_rivals_of_parties": round(float(r.toward_adversaries[:, i].mean()), 5),
             "posture_change": round(float(r.d_posture[:, i].mean()), 5),
