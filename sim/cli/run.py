@@ -6,6 +6,7 @@ import argparse
 import json
 import shlex
 import sys
+import textwrap
 from pathlib import Path
 
 from sim.cli.common import SCENARIO_HELP, load, output_folder, scenario_arg, simulate, unfilled
@@ -62,6 +63,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     for code, a in data["actors"].items():
         share = a["reaction_share"][a["reaction"]]
         print(f"  {a['name']:<{width}} {code:<4} {a['reaction']:<16} {share:>4.0%}")
+    moving = [code for code, a in data["actors"].items() if a["not_settled"]]
+    if moving:
+        print(textwrap.fill(f"not settled at month {data['steps']}: {', '.join(moving)} (still moving over the last "
+                            f"12 months; their numbers are window means; see: {args.prog} explain {args.scenario} "
+                            f"--actor {moving[0]})", 100, subsequent_indent="  "))
     if data["expectations_total"]:
         print(f"expectations: {data['expectations_passed']} of {data['expectations_total']} hold "
               f"(details: {args.prog} check {args.scenario})")

@@ -20,6 +20,8 @@ from sim.model.stance import PARTS
 from sim.scenario.schema import LabelRules
 
 ORDER = {"labels": LABELS, "words": WORDS, "deeds": DEEDS}
+SETTLE = 12  # months: a reaction still moving over the last year of the run has not settled
+DRIFTING = {"posture": "posture", "parties": "alignment toward those who acted"}
 FLOOR = 0.002  # smallest threshold on interests: a perfectly quiet model must not call rounding a reaction
 REASON = 0.002  # a part of a stance smaller than this is not worth a sentence
 
@@ -42,6 +44,16 @@ class Reactions:
     deeds: np.ndarray  # (R,N) of str: what it does toward those who acted (DEEDS)
     thresholds: dict[str, np.ndarray] = field(default_factory=dict)
     targets: tuple[int, ...] = ()  # parties the others act against (not among `parties`)
+    # (N,) mean change over the last SETTLE months of the run, by least squares, of each quantity in DRIFTING
+    drift: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def unsettled(self, actor: int) -> list[tuple[str, float, float]]:
+        """What of `actor`'s reaction is still moving when the run ends: (what, its change over the last SETTLE
+        months, the run-to-run noise of that change), where the change is beyond the noise. The reported
+        numbers are window means, and a line still climbing at the end is not where the reaction settles."""
+        return [(what, float(self.drift[key][actor]), float(self.thresholds[f"drift_{key}"][actor]))
+                for key, what in DRIFTING.items()
+                if key in self.drift and abs(self.drift[key][actor]) > self.thresholds[f"drift_{key}"][actor]]
 
     @property
     def stance(self) -> np.ndarray:
@@ -128,13 +140,34 @@ def measure(
         "supports": np.full(params.n, rules.supports),
         "criticises": np.full(params.n, rules.criticises),
     }
+    drift: dict[str, np.ndarray] = {}
+    if params.steps > SETTLE:
+        series = {"posture": (event.posture - twin.posture, placebo(twin.posture), step_p),
+                  "parties": (_toward_series(event.alignment - twin.alignment, a0, parties),
+                              _toward_series(placebo(twin.alignment), a0, parties), step_a)}
+        for key, (x, pl, floor) in series.items():
+            drift[key] = _last_year(x).mean(axis=0)
+            thr[f"drift_{key}"] = np.maximum(z * _last_year(pl).std(axis=0), floor)
     appraisal = event.appraisal
     words = words_of(appraisal.sum(axis=-1), thr)
     words[:, list(parties)] = "supports"  # those who acted chose to: their words are their act
     deeds = deeds_of(d_post, to_parties, to_adversaries, thr)
     names = tuple(x.name for x in params.interests)
     return Reactions(params.codes, names, parties, d_align, d_post, d_int, valence, appraisal, to_parties,
-                     to_adversaries, words, deeds, thr, targets)
+                     to_adversaries, words, deeds, thr, targets, drift)
+
+
+def _last_year(x: np.ndarray) -> np.ndarray:
+    """(R,T,N) -> (R,N): the change over the last SETTLE months, as the least-squares slope through them (one
+    noisy month does not make a trend)."""
+    y = x[:, -SETTLE - 1:]
+    t = np.arange(y.shape[1]) - (y.shape[1] - 1) / 2
+    return np.tensordot(t, y - y.mean(axis=1, keepdims=True), axes=(0, 1)) / (t @ t) * SETTLE
+
+
+def _toward_series(d_align: np.ndarray, a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
+    """(R,T,N,N) -> (R,T,N): each month's alignment change toward the parties."""
+    return (d_align * _party_weights(a0, parties)[None, None]).sum(axis=3)
 
 
 def _party_weights(a0: np.ndarray, parties: tuple[int, ...]) -> np.ndarray:
@@ -247,6 +280,9 @@ def explain(r: Reactions, actor: int, names: dict[str, str]) -> str:
     if abs(after[k]) >= 0.001:
         name = r.interests[k]
         parts.append(f"Once everyone has reacted, its {name} {has(name)} moved most ({after[k]:+.3f}).")
+    for what, change, noise in r.unsettled(actor):
+        parts.append(f"Not settled: its {what} is still moving at the end of the run ({change:+.3f} in the last "
+                     f"{SETTLE} months, beyond the run-to-run noise of {noise:.3f}).")
     return " ".join(parts)
 
 

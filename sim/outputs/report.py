@@ -59,6 +59,7 @@ def build(s: dict[str, Any], folder: Path | None = None) -> Document:
         Para(f"Parties to the events: {parties}. {s['replications']} replicates of {s['steps']} months; each "
              f"replicate is run with the events and without them on the same random numbers, and a reaction is "
              f"the difference, averaged over the last {s['window']} months.", small=True),
+        _not_settled(s),
     ]
     sections = [
         Section("Who reacts, and how", [
@@ -117,6 +118,20 @@ def build(s: dict[str, Any], folder: Path | None = None) -> Document:
         sections.append(Section("Sources", [Bullets([f"`{key}`: {text}" for key, text in s["sources"].items()],
                                                     small=True)], new_page=False))
     return Document(s["title"], [b for b in intro if b is not None], sections)
+
+
+def _not_settled(s: dict[str, Any]) -> Para | None:
+    """A warning that some reactions are still moving when the run ends: their window means are not where they
+    settle (a longer run gives other numbers)."""
+    moving = {code: a["not_settled"] for code, a in s["actors"].items() if a.get("not_settled")}
+    if not moving:
+        return None
+    what = sorted({m["what"] for ms in moving.values() for m in ms})
+    return Para(f"**Not settled when the run ends**: {', '.join(moving)} (their {' and '.join(what)} "
+                f"{'is' if len(what) == 1 else 'are'} still moving over the last 12 months, beyond the run-to-run "
+                "noise). Their numbers are means of the last "
+                f"{s['window']} months of a run of {s['steps']}, not where they would settle; a longer run gives "
+                "other numbers.")
 
 
 def _sentence(explanation: str, name: str) -> str:

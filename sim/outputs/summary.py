@@ -45,6 +45,8 @@ def build(result: Result, command: str | None = None) -> dict[str, Any]:
                                                                                  strict=True)},
             "alignment_change": {c: round(float(mean_align[j]), 5) for j, c in enumerate(p.codes) if j != i},
             "alignment_moved": {p.codes[j]: round(change, 5) for a, j, change in moved if a == i},
+            "not_settled": [{"what": what, "last_12_months": round(change, 5), "noise": round(noise, 5)}
+                            for what, change, noise in r.unsettled(i)],
             "alignment_toward_parties": round(float(r.toward_parties[:, i].mean()), 5),
             "alignment_toward_rivals_of_parties": round(float(r.toward_adversaries[:, i].mean()), 5),
             "posture_change": round(float(r.d_posture[:, i].mean()), 5),
