@@ -91,7 +91,8 @@ QUOTES = [
     ("check_group1", r"most of neighbours: engages or welcomes (\d+ of \d+ \([A-Z, ]+\)) \d+% yes",
      "The neighbours: `{}` engage or welcome"),
     ("check_group1", r"CHN words criticises or deeds counters (\w+ \(\d+%\), \w+ \(\d+%\)) \d+% yes", "China: `{}`"),
-    ("sweep_acts", rf"(RUS: \w+ -> \w+ when model\.acts_below > {NUM} \({NUM} to {NUM}\))", "tipping points: `{}`"),
+    ("sweep_acts", rf"(RUS: \w+ -> \w+ when model: acts below \([^)]*\) > {NUM} \({NUM} to {NUM}\))",
+     "tipping points: `{}`"),
     ("check_group1_line", rf"posture PAK up ({NUM} \(threshold {NUM}\)) \d+% yes", "(`posture PAK up`: `{}`)"),
     ("check_group1_line", r"RUS opposes (\w+ \(\d+%\))", "Russia is now `{}`"),
     ("check_group1_line", rf"alignment RUS->IND down ({NUM} \(threshold {NUM}\)) \d+% yes",
@@ -101,7 +102,7 @@ QUOTES = [
     ("compare_chn", rf"China \(CHN\) (counterbalances in all; criticism {NUM} -> {NUM} -> {NUM}, "
                     rf"posture {NUM} -> {NUM} -> {NUM})",
      "`{}` (seed, security 0.1, security 0.7)"),
-    ("sweep_chn", rf"(CHN: \w+ -> \w+ when actors\.CHN\.interests\.security > {NUM} \({NUM} to {NUM}\))",
+    ("sweep_chn", rf"(CHN: \w+ -> \w+ when China: security weight > {NUM} \({NUM} to {NUM}\))",
      "China flips once: `{}`"),
     ("explain_chn", r"(China \w+ \(\d+% of runs\))", "`explain` at security 0 says `{}`"),
     ("explain_chn", STANCE, "and why: `{}`"),

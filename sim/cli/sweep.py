@@ -6,6 +6,7 @@ import argparse
 import os
 import shlex
 import sys
+import textwrap
 
 from sim.cli.common import SCENARIO_HELP, output_folder, scenario_path
 from sim.concepts.wording import counted
@@ -105,17 +106,32 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(f"sweep: every point failed; the first: {summary['failed_points'][0]['error']}", file=sys.stderr)
         return 2
     for tip in summary["tipping_points"][:20]:
-        print(f"  {tip['text']}")
+        print(textwrap.fill(tip["text"], 100, initial_indent="  ", subsequent_indent="    "))
     if len(summary["tipping_points"]) > 20:
         print(f"  ... {len(summary['tipping_points']) - 20} more in summary.json")
-    for outcome, indices in list(summary["sensitivity"].items())[:3]:
-        if "error" in indices:
-            continue
-        key = index_key(spec.design)
-        ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
-        digits = ".3g" if key == "mu_star" else ".2f"  # mu* is in the outcome's units, often thousandths
-        print(f"  {outcome}: " + ", ".join(f"{n} {v[key]:{digits}}" for n, v in ranked[:3]) + f" ({key})")
+    key = index_key(spec.design)
+    if len(summary["parameters"]) > 1:
+        for outcome, indices in list(summary["sensitivity"].items())[:3]:
+            if "error" not in indices:
+                print(textwrap.fill(_most(outcome, indices, key, summary), 100, initial_indent="  ",
+                                    subsequent_indent="    "))
     charts = "" if args.no_charts else ", charts"
     print(f"written: {out}/ (report.html, report.pdf, report.md, runs/, sweep_summary.parquet/.csv, summary.json, "
           f"manifest.json{charts})")
     return 0
+
+
+INDEX = {"main_effect": "share of its variation explained", "ST": "total-order Sobol index",
+         "mu_star": "Morris mu*"}
+
+
+def _most(outcome: str, indices: dict[str, dict[str, float]], key: str, summary: dict[str, object]) -> str:
+    """Which swept assumption an outcome depends on most, as a sentence."""
+    from sim.sweep.analysis import name_of
+
+    ranked = sorted(indices.items(), key=lambda kv: -kv[1][key])
+    digits = ".3g" if key == "mu_star" else ".2f"  # mu* is in the outcome's units, often thousandths
+    said = [f'"{name_of(summary, n)}" ({v[key]:{digits}})' for n, v in ranked[:3]]
+    then = f", then on {' and '.join(said[1:])}" if len(said) > 1 else ""
+    return (f"{outcome.replace('_', ' ').capitalize()} depends most on {said[0]}{then}; in brackets, the "
+            f"{INDEX[key]}.")

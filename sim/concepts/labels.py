@@ -51,6 +51,16 @@ MEANINGS = {
     "indifferent": "says nothing for or against, and keeps its ties",
 }
 
+# each label in a few words, for a chart's key: what changes when a colour changes
+KEYS = {
+    "welcomes": "supports, and does not distance itself",
+    "engages": "neutral, draws closer",
+    "hedges": "criticises, keeps its ties",
+    "counterbalances": "arms, or sides with their rivals",
+    "opposes": "distances itself",
+    "indifferent": "neutral, keeps its ties",
+}
+
 # what a state's words and deeds are, in the words of a sentence about it ("it criticises them and keeps its ties")
 WORD_MEANINGS = {
     "supports": "supports the events",

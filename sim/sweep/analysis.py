@@ -64,7 +64,14 @@ def groups_of(x: pd.Series, grid: bool, bins: int = 8) -> pd.Series:
     return pd.qcut(x, q=16 if grid else bins, duplicates="drop")
 
 
-def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int = 8) -> list[dict[str, Any]]:
+def name_of(summary: dict[str, Any], path: str) -> str:
+    """A swept parameter as a reader says it ("Russia: influence weight"); its path in a sweep written before
+    geosim named them."""
+    return summary.get("parameter_names", {}).get(path, path)
+
+
+def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int = 8,
+                   readable: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Where an actor's modal reaction changes along a parameter (marginal over the other parameters).
 
     Points are grouped by the parameter (its distinct values on a grid, quantile bins otherwise); label shares are
@@ -90,8 +97,8 @@ def tipping_points(points: pd.DataFrame, names: list[str], grid: bool, bins: int
                     found.append({
                         "actor": code, "parameter": name, "from": labels[k - 1], "to": labels[k],
                         "at": (lo + hi) / 2, "low": lo, "high": hi,
-                        "text": f"{code}: {labels[k - 1]} -> {labels[k]} when {name} > {(lo + hi) / 2:.3g} "
-                                f"({span(lo, hi)})",
+                        "text": f"{code}: {labels[k - 1]} -> {labels[k]} when "
+                                f"{(readable or {}).get(name, name)} > {(lo + hi) / 2:.3g} ({span(lo, hi)})",
                     })
     return found
 

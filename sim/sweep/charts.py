@@ -8,6 +8,7 @@ under the axes, with the note on how to read the colours as its title.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from pathlib import Path
@@ -19,10 +20,10 @@ import pandas as pd
 from matplotlib.colors import to_rgba
 
 from sim.concepts.labels import COLOURS as LABEL_COLOURS
-from sim.concepts.labels import LABELS
+from sim.concepts.labels import KEYS, LABELS
 from sim.outputs.files import atomic_write
 from sim.outputs.style import styled
-from sim.sweep.analysis import OUTCOMES, groups_of, index_key, phase, valid
+from sim.sweep.analysis import OUTCOMES, groups_of, index_key, name_of, phase, valid
 from sim.sweep.store import chart_name, phase_name
 
 TITLE, CELL, LEGEND, NOTE = 15.0, 10.5, 11.0, 10.0  # font sizes, pt
@@ -85,10 +86,13 @@ def _layout(columns: int, reserved: float) -> tuple[float, int, float]:
 
 
 def _legend(fig: plt.Figure, shown: list[str], note: str, width: float) -> None:
+    """The colours' key, each label with what it means in words and deeds, so a change of colour reads as a
+    change of what the actor says or does."""
     handles = [plt.Rectangle((0, 0), 1, 1, color=LABEL_COLOURS[k]) for k in shown]
-    per_row = max(1, min(len(shown), int(width / 2.1)))
-    fig.legend(handles, shown, loc="outside lower center", ncol=per_row, frameon=False, fontsize=LEGEND,
-               title=wrap(note, chars(width - 0.4, NOTE)), title_fontsize=NOTE, alignment="center")
+    per_row = max(1, min(len(shown), int(width / 4.6)))
+    fig.legend(handles, [f"{k}: {KEYS[k]}" for k in shown], loc="outside lower center", ncol=per_row,
+               frameon=False, fontsize=LEGEND, title=wrap(note, chars(width - 0.4, NOTE)), title_fontsize=NOTE,
+               alignment="center")
 
 
 def _save(fig: plt.Figure, path: Path) -> None:
@@ -97,45 +101,69 @@ def _save(fig: plt.Figure, path: Path) -> None:
 
 
 @styled
-def flips(points: pd.DataFrame, name: str, grid: bool, path: Path) -> None:
-    """Actors (rows) by parameter value (columns): colour is the pooled modal reaction, strength its share."""
+def flips(points: pd.DataFrame, name: str, grid: bool, path: Path, said: str | None = None) -> None:
+    """Actors (rows) by parameter value (columns): colour is the pooled modal reaction, strength its share.
+    `said`: the parameter in words (its path, `name`, is the column to read). Each column is as wide as the
+    values it stands for, so that 0, 0.05, 0.1 and 0.2 are not drawn as evenly spaced."""
+    said = said or name
     ok = valid(points)
     actors = [c.split(".", 1)[1] for c in ok.columns if c.startswith("modal.")]
     groups = groups_of(ok[name], grid)
-    centre = ok[name].groupby(groups, observed=True).mean()
-    image = np.ones((len(actors), len(centre), 4))
+    centre = ok[name].groupby(groups, observed=True).mean().to_numpy()
+    colours = np.ones((len(actors), len(centre), 4))
     labels = [["" for _ in centre] for _ in actors]
     for row, code in enumerate(actors):
-        pooled = ok[[f"share.{code}.{label}" for label in LABELS]].groupby(groups, observed=True).sum()
+        pooled = ok[[f"share.{code}.{k}" for k in LABELS]].groupby(groups, observed=True).sum()
         shares = pooled.to_numpy() / np.maximum(pooled.to_numpy().sum(axis=1, keepdims=True), 1e-12)
         for col, share in enumerate(shares):
             k = int(np.argmax(share))
-            image[row, col] = to_rgba(LABEL_COLOURS[LABELS[k]], alpha=0.35 + 0.65 * float(share[k]))
+            colours[row, col] = to_rgba(LABEL_COLOURS[LABELS[k]], alpha=0.35 + 0.65 * float(share[k]))
             labels[row][col] = LABELS[k]
-    width, cell_chars, row_height = _layout(len(centre), reserved=1.2)
+    edges = _edges(centre)
+    width, _, row_height = _layout(len(centre), reserved=1.2)
     fig, ax = plt.subplots(figsize=(width, row_height * len(actors) + 2.6), layout="constrained")
-    ax.imshow(image, aspect="auto", interpolation="nearest")
+    ax.pcolormesh(edges, np.arange(len(actors) + 1) - 0.5, np.zeros((len(actors), len(centre))),
+                  color="white", shading="flat")  # the axes' extent; the cells are drawn over it
+    inches = (width - 1.2) / (edges[-1] - edges[0])  # per unit of the parameter
     for row in range(len(actors)):
-        for col in range(len(centre)):
-            ax.text(col, row, cell_text(labels[row][col], cell_chars), ha="center", va="center", fontsize=CELL,
-                    linespacing=1.0)
+        for col, (left, right) in enumerate(itertools.pairwise(edges)):
+            ax.add_patch(plt.Rectangle((left, row - 0.5), right - left, 1, color=colours[row, col], lw=0))
+            room = chars((right - left) * inches - 0.08, CELL)
+            size = CELL if max(map(len, cell_text(labels[row][col], room).split("\n"))) <= room else max(
+                6.5, CELL * room / max(map(len, cell_text(labels[row][col], 2 * room).split("\n"))))
+            ax.text(centre[col], row, cell_text(labels[row][col], max(room, 4)), ha="center", va="center",
+                    fontsize=size, linespacing=1.0)
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_ylim(len(actors) - 0.5, -0.5)
     ax.set_yticks(range(len(actors)), actors)
-    ax.set_xticks(range(len(centre)), [tick(v) for v in centre])
-    ax.set_xlabel(wrap(name, chars(width - 1.2, 12)))
-    ax.set_title(wrap(f"Where reactions flip along {name}", chars(width - 0.9, TITLE * 1.05)), loc="left",
+    ax.set_xticks(centre, [tick(v) for v in centre])
+    ax.set_xlabel(wrap(said, chars(width - 1.2, 12)))
+    ax.set_title(wrap(f"Where reactions flip along {said}", chars(width - 0.9, TITLE * 1.05)), loc="left",
                  fontsize=TITLE, fontweight="bold")
     ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     shown = [k for k in LABELS if any(k in row for row in labels)]
     _legend(fig, shown, "Colour: the reaction most often seen at that value, pooled over the other parameters "
-            "and the replicates; paler: seen less often.", width)
+            "and the replicates; paler: seen less often. Each column spans the values nearer to it than to its "
+            "neighbours.", width)
     _save(fig, path)
 
 
+def _edges(centre: np.ndarray) -> np.ndarray:
+    """Column edges halfway between neighbouring values, the outer ones as far out as the nearest gap."""
+    if len(centre) == 1:
+        return np.array([centre[0] - 0.5, centre[0] + 0.5])
+    mid = (centre[:-1] + centre[1:]) / 2
+    return np.concatenate([[centre[0] - (mid[0] - centre[0])], mid, [centre[-1] + (centre[-1] - mid[-1])]])
+
+
 @styled
-def phase_map(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool, path: Path) -> None:
-    """One actor's reaction over two parameters at once: where its tipping point along x moves as y changes."""
+def phase_map(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool, path: Path,
+              names: dict[str, str] | None = None, who: str | None = None) -> None:
+    """One actor's reaction over two parameters at once: where its tipping point along x moves as y changes.
+    `names`: the parameters in words, by path; `who`: the actor's name."""
+    names = names or {}
     labels, shares, cx, cy = phase(points, actor, x, y, grid)
     image = np.ones((*labels.shape, 4))
     for (row, col), label in np.ndenumerate(labels):
@@ -149,9 +177,9 @@ def phase_map(points: pd.DataFrame, actor: str, x: str, y: str, grid: bool, path
         ax.text(col, row, cell_text(label, cell_chars), ha="center", va="center", fontsize=CELL, linespacing=1.0)
     ax.set_xticks(range(len(cx)), [tick(v) for v in cx])
     ax.set_yticks(range(len(cy)), [tick(v) for v in cy])
-    ax.set_xlabel(wrap(x, chars(width - 2.0, 12)))
-    ax.set_ylabel(wrap(y, chars(height, 12)))
-    ax.set_title(wrap(f"{actor}: its reaction over two assumptions", chars(width - 1.7, TITLE * 1.05)),
+    ax.set_xlabel(wrap(names.get(x, x), chars(width - 2.0, 12)))
+    ax.set_ylabel(wrap(names.get(y, y), chars(height, 12)))
+    ax.set_title(wrap(f"{who or actor}: its reaction over two assumptions", chars(width - 1.7, TITLE * 1.05)),
                  loc="left", fontsize=TITLE, fontweight="bold")
     ax.tick_params(length=0)
     for side in ("top", "right", "left", "bottom"):
@@ -186,7 +214,8 @@ def sensitivity(summary: dict[str, Any], path: Path) -> bool:
         bars = ax.barh(np.arange(len(names)) + k * height, values, height=height, label=outcome.replace("_", " "))
         ax.bar_label(bars, [f"{v:.3g}" if key == "mu_star" else f"{v:.2f}" for v in values], padding=3,
                      fontsize=CELL)
-    ax.set_yticks(np.arange(len(names)) + height * (len(data) - 1) / 2, [wrap(n, 26) for n in names])
+    ax.set_yticks(np.arange(len(names)) + height * (len(data) - 1) / 2, [wrap(name_of(summary, n), 26)
+                                                                          for n in names])
     ax.invert_yaxis()
     if key in ("ST", "main_effect"):
         ax.set_xlim(0, max(1.0, top * 1.12))
@@ -208,11 +237,12 @@ def write_all(points: pd.DataFrame, summary: dict[str, Any], out: Path) -> list[
         if ok[name].nunique() < 2:  # nothing to flip along
             continue
         path = out / chart_name(name)
-        flips(points, name, summary["design"] == "grid", path)
+        flips(points, name, summary["design"] == "grid", path, name_of(summary, name))
         written.append(path)
     for m in summary["phase_maps"]:
         path = out / phase_name(m["actor"], m["x"], m["y"])
-        phase_map(points, m["actor"], m["x"], m["y"], summary["design"] == "grid", path)
+        phase_map(points, m["actor"], m["x"], m["y"], summary["design"] == "grid", path,
+                  summary.get("parameter_names"), summary.get("actor_names", {}).get(m["actor"]))
         written.append(path)
     if sensitivity(summary, out / "sensitivity.png"):
         written.append(out / "sensitivity.png")

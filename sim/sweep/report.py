@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.outputs import formats
 from sim.outputs.document import Block, Bullets, Document, Figure, Para, Section, Table
-from sim.sweep.analysis import OUTCOMES, index_key, method_of, span, valid
+from sim.sweep.analysis import OUTCOMES, index_key, method_of, name_of, span, valid
 from sim.sweep.store import StoreError, chart_name, phase_name
 
 # what `rewrite` reads; a folder whose files lack one is not a finished sweep (or comes from another program)
@@ -61,7 +61,6 @@ def build(summary: dict[str, Any], manifest: dict[str, Any], folder: Path | None
             return name in charts
         return folder is None or (folder / name).is_file()
 
-    names = summary["parameters"]
     reps = summary["replications"]
     intro: list[Block] = [
         Para(f"{summary['design']} design, {summary['points']} points x {reps} replicates = {summary['runs']} runs, "
@@ -80,8 +79,9 @@ def build(summary: dict[str, Any], manifest: dict[str, Any], folder: Path | None
                  "frequent reaction over the parameter it flips along (across) and the parameter that moves that "
                  "flip most (up)."),
             *(Figure(phase_name(m["actor"], m["x"], m["y"]),
-                     f"{m['actor']}'s most frequent reaction over `{m['x']}` (across) and `{m['y']}` (up), pooled over "
-                     "the replicates and any other parameters; paler: seen less often.")
+                     f"{m['actor']}'s most frequent reaction over {name_of(summary, m['x'])} (across) and "
+                     f"{name_of(summary, m['y'])} (up), pooled over the replicates and any other parameters; paler: "
+                     "seen less often.")
               for m in maps),
         ]))
     if summary.get("outcomes"):
@@ -93,7 +93,7 @@ def build(summary: dict[str, Any], manifest: dict[str, Any], folder: Path | None
         failed = summary["failed_points"]
         more = [f"... {len(failed) - 20} more in summary.json"] if len(failed) > 20 else []
         sections.append(Section("Points that failed", new_page=False, blocks=[
-            Bullets([f"point {f['point']} ({_where(f, names)}): {f['error']}" for f in failed[:20]] + more),
+            Bullets([f"point {f['point']} ({_where(f, summary)}): {f['error']}" for f in failed[:20]] + more),
         ]))
     sections += [
         Section("Questions for discussion", new_page=False, blocks=[Bullets([
@@ -111,8 +111,8 @@ def _times(reps: int) -> str:
     return "once" if reps == 1 else f"{reps} times"
 
 
-def _where(values: dict[str, Any], names: list[str]) -> str:
-    return ", ".join(f"`{n}` = {values[n]:.3g}" for n in names)
+def _where(values: dict[str, Any], summary: dict[str, Any]) -> str:
+    return ", ".join(f"{name_of(summary, n)} = {values[n]:.3g}" for n in summary["parameters"])
 
 
 def _values(manifest: dict[str, Any], column: int) -> list[float]:
@@ -123,14 +123,20 @@ def _parameters(summary: dict[str, Any], manifest: dict[str, Any]) -> Table:
     names = summary["parameters"]
     bounds = dict(zip(names, manifest["problem"]["bounds"], strict=True))
     if summary["design"] != "grid":
-        return Table(["parameter", "from", "to"], [[f"`{n}`", f"{bounds[n][0]:g}", f"{bounds[n][1]:g}"]
+        return Table(["parameter", "from", "to"], [[_named(summary, n), f"{bounds[n][0]:g}", f"{bounds[n][1]:g}"]
                                                   for n in names], widths=[4, 1, 1])
     rows = []
     for k, n in enumerate(names):
         values = _values(manifest, k)
         listed = ", ".join(f"{v:.3g}" for v in values) if len(values) <= 8 else f"{len(values)} values"
-        rows.append([f"`{n}`", f"{bounds[n][0]:g}", f"{bounds[n][1]:g}", listed])
+        rows.append([_named(summary, n), f"{bounds[n][0]:g}", f"{bounds[n][1]:g}", listed])
     return Table(["parameter", "from", "to", "values"], rows, widths=[3.4, 0.7, 0.7, 2.2])
+
+
+def _named(summary: dict[str, Any], path: str) -> str:
+    """A parameter for the table of what was swept: in words, with the path a --param or --set takes."""
+    said = name_of(summary, path)
+    return f"{said} (`{path}`)" if said != path else f"`{path}`"
 
 
 def _flips(summary: dict[str, Any], drawn: Any) -> list[Section]:
@@ -154,18 +160,17 @@ def _flips(summary: dict[str, Any], drawn: Any) -> list[Section]:
                                 [[t["actor"], t["from"], f"**{t['to']}**", f"{t['at']:.3g}", span(t["low"], t["high"])]
                                  for t in mine], widths=[0.8, 1.6, 1.6, 1, 1.4]))
         else:
-            blocks.append(Para(f"No actor's most frequent reaction changes along `{n}`."))
+            blocks.append(Para(f"No actor's most frequent reaction changes along {name_of(summary, n)}."))
         if chart:
-            blocks.append(Figure(chart_name(n), f"Each actor's most frequent reaction at each value of `{n}`, pooled "
-                                                "over the other parameters and the replicates; paler: seen less "
-                                                "often."))
-        sections.append(Section(f"Along {n}", blocks, new_page=False))
+            blocks.append(Figure(chart_name(n), f"Each actor's most frequent reaction at each value of "
+                                                f"{name_of(summary, n)}, pooled over the other parameters and the "
+                                                "replicates; paler: seen less often."))
+        sections.append(Section(f"Along {name_of(summary, n)}", blocks, new_page=False))
     return sections
 
 
 def _outcomes(summary: dict[str, Any]) -> Section:
     reps = summary["replications"]
-    names = summary["parameters"]
     ranges = summary["outcomes"]
     rows, where = [], []
     for outcome, o in ranges.items():
@@ -173,7 +178,7 @@ def _outcomes(summary: dict[str, Any]) -> Section:
         label = outcome.replace("_", " ")
         rows.append([f"**{label}**: {o['meaning']}", f"{lo['mean']:+.3g}", interval(lo["low"], lo["high"], reps),
                      f"{hi['mean']:+.3g}", interval(hi["low"], hi["high"], reps)])
-        where.append(f"**{label}**: lowest at {_where(lo['at'], names)}; highest at {_where(hi['at'], names)}.")
+        where.append(f"**{label}**: lowest at {_where(lo['at'], summary)}; highest at {_where(hi['at'], summary)}.")
     if reps == 1:
         text = ("Each outcome is the difference the events make (with events minus without) at a point, here from "
                 "a single replicate: its lowest and highest over the points. With one replicate there is no 95% "
@@ -196,8 +201,9 @@ def _sensitivity(summary: dict[str, Any], sens: dict[str, Any], chart: bool) -> 
     key = index_key(summary["design"])
     if method == "main_effect" and len(names) == 1:
         return Section("Which assumption matters", new_page=False, blocks=[Para(
-            f"Only `{names[0]}` was swept, so the outcomes' variation across the points is all its own (a "
-            "main-effect share of 1, or near it, by construction). Sweep two or more parameters to compare them.")])
+            f"Only {name_of(summary, names[0])} was swept, so the outcomes' variation across the points is all its "
+            "own (a main-effect share of 1, or near it, by construction). Sweep two or more parameters to compare "
+            "them.")])
     if method == "sobol":
         what = ("The total-order Sobol index of each region-wide outcome, by parameter: the share of the outcome's "
                 "variance that comes from the parameter, interactions with the others included (0 to 1).")
@@ -230,7 +236,7 @@ def _sensitivity(summary: dict[str, Any], sens: dict[str, Any], chart: bool) -> 
             return f"{entry[key]:.3g} ± {entry[conf]:.2g}"
         return f"{entry[key]:.2f} ± {entry[conf]:.2f}" if conf in entry else f"{entry[key]:.2f}"
 
-    rows = [[f"`{n}`", *(cell(indices[n]) for indices in sens.values())] for n in names]
+    rows = [[name_of(summary, n), *(cell(indices[n]) for indices in sens.values())] for n in names]
     blocks: list[Block] = [
         Para(what),
         Table(["parameter", *(o.replace("_", " ") for o in sens)], rows, widths=[3.4, *([1.0] * len(sens))]),
@@ -248,7 +254,7 @@ def command(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
     file = Path(manifest["scenario_file"])
     shipped = Path(str(resources.files("sim") / "scenarios")).resolve()
     # a shipped scenario runs by name anywhere; its path inside this installation would not
-    scenario = file.stem if file.is_absolute() and file.resolve().is_relative_to(shipped) else str(file)
+    scenario = file.stem if file.resolve().is_relative_to(shipped) else str(file)
     words = ["uv", "run", "run_sim.py", "sweep", scenario]
     for override in manifest.get("overrides") or []:
         words += ["--set", override]

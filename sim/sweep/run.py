@@ -16,6 +16,7 @@ import numpy as np
 from sim import __version__
 from sim.outputs.files import atomic_write
 from sim.scenario import ScenarioError, load_scenario, validate_dict
+from sim.scenario.names import readable
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.schema import Sweep, fingerprint
 from sim.scenario.yaml_file import read_yaml
@@ -64,6 +65,8 @@ def plan(path: Path, overrides: list[str], spec: Sweep, chunk_runs: int | None =
         "overrides": overrides,
         "design": design.kind,
         "names": list(names),
+        "parameter_names": {name: readable(name, scenario) for name in names},
+        "actor_names": {code: actor.name for code, actor in scenario.actors.items()},
         "problem": design.problem,
         "samples": spec.samples,
         "seed": spec.seed,
@@ -121,12 +124,15 @@ def summarise(out: Path, plan_: Plan, charts: bool = True) -> dict[str, Any]:
     actors = [c.split(".", 1)[1] for c in runs.columns if c.startswith("label.")]
     outcomes = [*analysis.OUTCOMES, *(f"posture.{a}" for a in actors), *(f"toward_parties.{a}" for a in actors)]
     failed = points[points["error"].notna()] if "error" in points else points.iloc[0:0]
-    tips = analysis.tipping_points(points, names, grid=plan_.design.kind == "grid")
+    said = plan_.manifest.get("parameter_names", {})
+    tips = analysis.tipping_points(points, names, grid=plan_.design.kind == "grid", readable=said)
     summary = {
         "scenario": plan_.manifest["scenario"],
         "scenario_hash": plan_.manifest["scenario_hash"],
         "design": plan_.design.kind,
         "parameters": names,
+        "parameter_names": {n: said.get(n, n) for n in names},
+        "actor_names": plan_.manifest.get("actor_names", {}),
         "points": plan_.design.size,
         "replications": plan_.manifest["replications"],
         "runs": len(runs),
