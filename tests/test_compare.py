@@ -68,13 +68,16 @@ def test_low_china_security_changes_the_size_of_chinas_reaction(capsys: pytest.C
     out = capsys.readouterr().out
     assert "B  low China security" in out and "actors.CHN.interests.security=0.1" in out
     v, p = china["stance"], china["posture"]
-    row = next(line for line in out.splitlines() if line.startswith("  China (CHN)"))
-    assert f"counterbalances in both; criticism {v[BASE]:+.3f} -> {v[low]:+.3f}" in row
-    assert f"posture {p[BASE]:+.3f} -> {p[low]:+.3f}" in row
+    lines = out.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith("  China (CHN): "))
+    block = " ".join(" ".join(lines[start:start + 3]).split())  # its lines, wrapped at 100 columns
+    assert f"counterbalances in both; criticism {v[BASE]:+.3f} -> {v[low]:+.3f}" in block
+    assert f"posture {p[BASE]:+.3f} -> {p[low]:+.3f}" in block
     for entry in data["differences"]:
         assert f"{entry['name']} ({entry['actor']})" in out
-    assert out.rstrip().splitlines()[-1] == f"Reaction unchanged ({len(data['unchanged'])}): " + \
-        ", ".join(data["unchanged"])
+    assert " ".join(" ".join(lines[-2:]).split()).endswith(
+        f"Reaction unchanged ({len(data['unchanged'])}): " + ", ".join(data["unchanged"]))
+    assert max(map(len, lines)) <= 100
 
 
 @pytest.mark.parametrize("same", [SEED, str(ROOT / "tests" / ".." / "scenarios" / f"{BASE}.yaml")])
@@ -141,3 +144,16 @@ def test_a_size_panel_is_log_only_past_two_orders_of_magnitude(values: list[floa
     assert ax.get_xscale() == scale
     assert ("log scale" in note) == (scale == "symlog")
     plt.close(fig)
+
+
+def test_the_text_fits_100_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    """Long overrides, label changes over three variants and size changes all wrap to a terminal's width, and a
+    chain of numbers is never broken inside."""
+    stalls = str(ROOT / "scenarios" / "variants" / "framework_stalls.yaml")
+    small = ("small signing: events.framework_signed.effects.0.alignment.delta=0.05; "
+             "events.framework_signed.effects.2.arms_share.delta=0.04")
+    assert main(["compare", SEED, stalls, "--variant", small, *FAST]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(map(len, lines)) <= 100, max(lines, key=len)
+    assert any(line.startswith("Label changes (") for line in lines)
+    assert not any(line.lstrip().startswith("->") or line.rstrip().endswith("->") for line in lines)

@@ -69,7 +69,7 @@ N = f"({NUM})"
 P = r"(\d+%)"  # a share
 STANCE = (r"(Its stance is N \(what it costs it N, whose side it is on N, what it does to its friends' and rivals' "
           r"ties N\))").replace("N", r"[-+]?\d+\.\d+")
-LABELS3 = r"(\w+ \d+%) (\w+ \d+%) (\w+ \d+%)"  # compare: an actor's label in variants A, B and C
+LABELS3 = r"(\w+ \d+%) -> (\w+ \d+%) -> (\w+ \d+%)"  # compare: an actor's label in variants A, B and C
 
 # (command, pattern in its output: one group per number, the handout's text: {} where each number goes). Patterns
 # and texts are read with every run of whitespace as one space, so that line breaks do not matter.
@@ -99,7 +99,7 @@ QUOTES = [
      "`alignment RUS->IND down` holds: `{}`"),
     ("check_group1_line", r"RUS words criticises (\w+ \(\d+%\))", "Its words did not change (`{}`)"),
     # Exercise 2
-    ("compare_chn", rf"China \(CHN\) (counterbalances in all; criticism {NUM} -> {NUM} -> {NUM}, "
+    ("compare_chn", rf"China \(CHN\): (counterbalances in all; criticism {NUM} -> {NUM} -> {NUM}; "
                     rf"posture {NUM} -> {NUM} -> {NUM})",
      "`{}` (seed, security 0.1, security 0.7)"),
     ("sweep_chn", rf"(CHN: \w+ -> \w+ when China: security weight > {NUM} \({NUM} to {NUM}\))",
@@ -109,24 +109,28 @@ QUOTES = [
     ("explain_chn", rf"whose side it is on {N}", "rivalry with the U.S. and India alone ({})"),
     ("explain_rus", rf"criticises below {N}\)", "above the line of criticism ({})"),
     # Exercise 3
-    ("compare_stalls", rf"Russia \(RUS\) {LABELS3}", "Russia: {} -> {} -> {}"),
-    ("compare_stalls", rf"Pakistan \(PAK\) {LABELS3}", "Pakistan: {} -> {} -> {}"),
-    ("compare_stalls", rf"Russia \(RUS\) \w+ \d+% \w+ \d+% \w+ \d+% ({NUM} -> {NUM} -> {NUM})", "its stance eases, {}"),
-    ("compare_stalls", rf"Philippines \(PHL\) \w+ \d+% \w+ \d+% indifferent {P}",
+    ("compare_stalls", rf"Russia \(RUS\): {LABELS3}", "Russia: {} -> {} -> {}"),
+    ("compare_stalls", rf"Pakistan \(PAK\): {LABELS3}", "Pakistan: {} -> {} -> {}"),
+    ("compare_stalls", rf"Russia \(RUS\): \w+ \d+% -> \w+ \d+% -> \w+ \d+% stance ({NUM} -> {NUM} -> {NUM})",
+     "its stance eases, {}"),
+    ("compare_stalls", rf"Philippines \(PHL\): \w+ \d+% -> \w+ \d+% -> indifferent {P}",
      "the Philippines in {} of replicates"),
-    ("compare_stalls", r"Indonesia \(IDN\) \w+ \d+% \w+ \d+% indifferent 100%", "Indonesia, Viet Nam,"),
-    ("compare_stalls", r"Viet Nam \(VNM\) \w+ \d+% \w+ \d+% indifferent 100%", "Indonesia, Viet Nam,"),
-    ("compare_stalls", r"Thailand \(THA\) \w+ \d+% \w+ \d+% indifferent 100%", "the Philippines and Thailand"),
-    ("compare_stalls", rf"China \(CHN\) counterbalances in all; criticism ({NUM} -> {NUM} -> {NUM})",
+    ("compare_stalls", r"Indonesia \(IDN\): \w+ \d+% -> \w+ \d+% -> indifferent 100%", "Indonesia, Viet Nam,"),
+    ("compare_stalls", r"Viet Nam \(VNM\): \w+ \d+% -> \w+ \d+% -> indifferent 100%", "Indonesia, Viet Nam,"),
+    ("compare_stalls", r"Thailand \(THA\): \w+ \d+% -> \w+ \d+% -> indifferent 100%", "the Philippines and Thailand"),
+    ("compare_stalls", rf"China \(CHN\): counterbalances in all; criticism ({NUM} -> {NUM} -> {NUM})",
      "China's criticism {}"),
-    ("compare_stalls", rf"United Kingdom \(GBR\) welcomes in all; support ({NUM} -> {NUM} -> {NUM})",
+    ("compare_stalls", rf"United Kingdom \(GBR\): welcomes in all; support ({NUM} -> {NUM} -> {NUM})",
      "The UK's support {}"),
-    ("compare_stalls", rf"Japan \(JPN\) welcomes in all; support ({NUM} -> {NUM} -> {NUM})", "Japan's {}"),
-    ("compare_stalls", r"Indonesia \(IDN\) (\w+ \d+%) (\w+ \d+%)", "Indonesia {} -> {}"),
-    ("compare_solidarity", rf"Japan \(JPN\) welcomes \d+% engages \d+% ({NUM} -> {NUM})", "Japan's stance {}"),
-    ("compare_solidarity", rf"Australia \(AUS\) welcomes \d+% engages \d+% ({NUM} -> {NUM})", "Australia's {}"),
-    ("compare_solidarity", r"China \(CHN\) (\w+ \d+%) (\w+ \d+%)", "China: {} -> {}"),
-    ("compare_solidarity", rf"China \(CHN\) \w+ \d+% \w+ \d+% {NUM} -> {NUM} {NUM} -> {NUM} ({NUM} -> {NUM})",
+    ("compare_stalls", rf"Japan \(JPN\): welcomes in all; support ({NUM} -> {NUM} -> {NUM})", "Japan's {}"),
+    ("compare_stalls", r"Indonesia \(IDN\): (\w+ \d+%) -> (\w+ \d+%)", "Indonesia {} -> {}"),
+    ("compare_solidarity", rf"Japan \(JPN\): welcomes \d+% -> engages \d+% stance ({NUM} -> {NUM})",
+     "Japan's stance {}"),
+    ("compare_solidarity", rf"Australia \(AUS\): welcomes \d+% -> engages \d+% stance ({NUM} -> {NUM})",
+     "Australia's {}"),
+    ("compare_solidarity", r"China \(CHN\): (\w+ \d+%) -> (\w+ \d+%)", "China: {} -> {}"),
+    ("compare_solidarity", rf"China \(CHN\): \w+ \d+% -> \w+ \d+% stance {NUM} -> {NUM}; toward the parties "
+                          rf"{NUM} -> {NUM}; posture ({NUM} -> {NUM})",
      "its arming ({}) falls under the line of a deed"),
     ("check_variants", r"total (\d+ of \d+) hold \((\d+%)\); the rule that runs no model: (\d+) ",
      "In total {} hold ({}); the rule that runs no model: {}"),
@@ -159,7 +163,7 @@ QUOTES = [
     ("run", rf"Japan JPN welcomes {P}", "**\"Japan welcomes with {} certainty.\"**"),
     ("run", rf"Japan JPN welcomes {P}", "{} means the conclusion does not hang"),
     ("explain_rus", rf"Its stance is {N}", "Russia's stance ({})"),
-    ("compare_chn", rf"China \(CHN\) counterbalances in all; criticism {N} -> {N} -> {N}",
+    ("compare_chn", rf"China \(CHN\): counterbalances in all; criticism {N} -> {N} -> {N}",
      "whether its criticism is {1} or {2}"),
     ("run", r"\*\*India \(IND\)\*\*: [^*]*?Posture ([-+]\d+\.\d+)", "India's posture is {}"),
     ("check_variants", rf"posture IND up ({N}) \(threshold", "less far below its twin ({})"),

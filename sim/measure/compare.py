@@ -12,6 +12,7 @@ of its stance moved. The result is plain data (`Comparison.as_json`); the comman
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,21 +221,23 @@ def _why(here: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
              "valence": {n: a["by_interest"][k] for n, a in here.items()}} for k in top]
 
 
+WIDTH = 100  # columns: the text fits a terminal and a printed page
+
+
 def table(comparison: Comparison) -> str:
-    """The comparison as text for a terminal: variants as letters (their names can be long); the actors whose label
-    differs, with their numbers; those whose reaction kept its label but changed in size, saying in words which
-    quantity changed and how; then the rest in one line."""
+    """The comparison as text for a terminal, in at most WIDTH columns: variants as letters (their names can be
+    long); the actors whose label differs, with their numbers; those whose reaction kept its label but changed
+    in size, saying in words which quantity changed and how; then the rest. One block per actor, wrapped."""
     variants, data = comparison.variants, comparison.as_json()
     letters = [chr(ord("A") + i) if i < 26 else f"V{i + 1}" for i in range(len(variants))]
     runs = {(v["seed"], v["replications"]) for v in variants}
     seed, reps = variants[0]["seed"], variants[0]["replications"]
     lines = [f"{len(variants)} variants, each {reps} replicates with seed {seed}:" if len(runs) == 1
              else f"{len(variants)} variants:"]
-    width = max(len(v["name"]) for v in variants)
     for letter, v in zip(letters, variants, strict=True):
         extra = f" with {'; '.join(v['overrides'])}" if v["overrides"] else ""
         runs_of = f" ({v['replications']} replicates, seed {v['seed']})" if len(runs) > 1 else ""
-        lines.append(f"  {letter}  {v['name']:<{width}}  {v['file']}{extra}{runs_of}")
+        lines += _wrap(f"{letter}  {v['name']}: {v['file']}{extra}{runs_of}", "  ", "       ")
     total, differences = len(comparison.actors), data["differences"]
     by_label = [e for e in differences if e["kind"] == "label"]
     by_size = [e for e in differences if e["kind"] == "size"]
@@ -242,18 +245,51 @@ def table(comparison: Comparison) -> str:
         lines += ["", f"Reactions that differ: {len(differences)} of {total} actors"]
     else:
         lines += ["", "No actor's reaction differs between the variants."]
+    names = [v["name"] for v in variants]
     if by_label:
-        lines += ["", f"Label changes ({len(by_label)}):"]
-        lines += _label_rows(by_label, variants, letters)
+        lines += ["", f"Label changes ({len(by_label)}), {' -> '.join(letters)}:"]
+        for e in by_label:
+            said = " -> ".join(_label(e, n) for n in names)
+            lines += _wrap(f"{_actor(e)}: {said}", "  ", "    ")
+            lines += _pack([f"stance {_numbers(e['stance'])}", f"toward the parties {_numbers(e['toward_parties'])}",
+                            f"posture {_numbers(e['posture'])}"], "    ")
+            lines += _pack(["why, the interests that moved at impact:", *_why_words(e, variants, letters)], "    ",
+                           "      ", sep=" ")
     if by_size:
-        lines += ["", f"Same label, changed in size ({len(by_size)}): a quantity moved past its noise threshold and "
-                      f"{RELATIVE:.0%} of the reaction, the label's share by {SHARE_MOVE:.0%}, or the stance changed "
-                      f"sign"]
-        lines += _grid(["actor", "how it changed", "why: interests that moved"],
-                       [[_actor(e), _how(e, variants), _why_words(e, variants, letters)] for e in by_size])
+        lines += ["", *_wrap(f"Same label, changed in size ({len(by_size)}): a quantity moved past its noise "
+                             f"threshold and {RELATIVE:.0%} of the reaction, the label's share by "
+                             f"{SHARE_MOVE:.0%}, or the stance changed sign", "", "  ")]
+        for e in by_size:
+            label, *parts = _how(e, variants)
+            lines += _pack([f"{_actor(e)}: {label}", *parts], "  ", "    ")
+            lines += _pack(["why, the interests that moved at impact:", *_why_words(e, variants, letters)], "    ",
+                           "      ", sep=" ")
     if data["unchanged"]:
-        lines += ["", f"Reaction unchanged ({len(data['unchanged'])}): {', '.join(data['unchanged'])}"]
+        lines += ["", *_wrap(f"Reaction unchanged ({len(data['unchanged'])}): {', '.join(data['unchanged'])}",
+                             "", "  ")]
     return "\n".join(lines)
+
+
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest, break_long_words=False,
+                         break_on_hyphens=False)
+
+
+def _pack(items: list[str], first: str, rest: str | None = None, sep: str = "; ") -> list[str]:
+    """Items joined by `sep` on as few lines as fit, none broken inside (a chain of numbers reads whole)."""
+    lines = [first + items[0]]
+    for item in items[1:]:
+        if len(lines[-1]) + len(sep) + len(item) <= WIDTH:
+            lines[-1] += sep + item
+        else:
+            lines[-1] += sep.rstrip()
+            lines.append((rest if rest is not None else first) + item)
+    return lines
+
+
+def _label(e: dict[str, Any], n: str) -> str:
+    got = e["labels"][n]
+    return got if got == ABSENT else f"{got} {e['shares'][n][got]:.0%}"
 
 
 def _actor(e: dict[str, Any]) -> str:
@@ -264,9 +300,9 @@ def _numbers(values: dict[str, float | None]) -> str:
     return " -> ".join("absent" if v is None else f"{v:+.3f}" for v in values.values())
 
 
-def _how(e: dict[str, Any], variants: list[dict[str, Any]]) -> str:
-    """A size change in words: the label kept, then each quantity that changed, e.g. "counterbalances in both;
-    criticism -3.1 -> -1.4, posture +0.032 -> +0.017"."""
+def _how(e: dict[str, Any], variants: list[dict[str, Any]]) -> list[str]:
+    """A size change in words: the label kept, then each quantity that changed, e.g. ["counterbalances in both",
+    "criticism -3.1 -> -1.4", "posture +0.032 -> +0.017"]."""
     names = [v["name"] for v in variants]
     here = [n for n in names if e["labels"][n] != ABSENT]
     label, changed = e["labels"][here[0]], e["changed"]
@@ -279,32 +315,16 @@ def _how(e: dict[str, Any], variants: list[dict[str, Any]]) -> str:
     parts = [f"{words[q]} {_numbers(e[q])}" + (" (changes sign)" if q == "stance" and "stance sign" in changed
                                                  else "")
              for q in QUANTITIES if q in changed or (q == "stance" and "stance sign" in changed)]
-    return out + ("; " + ", ".join(parts) if parts else "")
+    return [out, *parts]
 
 
-def _why_words(e: dict[str, Any], variants: list[dict[str, Any]], letters: list[str]) -> str:
+def _why_words(e: dict[str, Any], variants: list[dict[str, Any]], letters: list[str]) -> list[str]:
+    """Each interest that moved at impact, with its change in each variant but the first ("security B +0.057 C
+    +0.047"), comma-separated; or that none did."""
     names = [v["name"] for v in variants]
     base = next(n for n in names if e["labels"][n] != ABSENT)
-    return ", ".join(w["interest"] + "".join(
+    words = [w["interest"] + "".join(
         f" {'' if len(variants) == 2 else letter + ' '}{w['change'][n]:+.3f}"
         for letter, n in zip(letters, names, strict=True) if n in w["change"] and n != base)
-        for w in e["why"]) or "no interest moved at impact"
-
-
-def _label_rows(entries: list[dict[str, Any]], variants: list[dict[str, Any]], letters: list[str]) -> list[str]:
-    names = [v["name"] for v in variants]
-
-    def label(e: dict[str, Any], n: str) -> str:
-        got = e["labels"][n]
-        return got if got == ABSENT else f"{got} {e['shares'][n][got]:.0%}"
-
-    head = ["actor", *letters, "stance", "toward the parties", "posture", "why: interests that moved"]
-    return _grid(head, [[_actor(e), *(label(e, n) for n in names), _numbers(e["stance"]),
-                         _numbers(e["toward_parties"]), _numbers(e["posture"]), _why_words(e, variants, letters)]
-                        for e in entries])
-
-
-def _grid(head: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
-    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-            for r in [head, *rows]]
+        for w in e["why"]]
+    return [f"{w}," for w in words[:-1]] + words[-1:] if words else ["no interest moved at impact"]
