@@ -1,6 +1,6 @@
 """Variants side by side as one chart for a slide: each actor a row, each variant a column of label-share bars, so
-a reaction that changes its label shows as a change of colour along its row (its band strong, its name bold), and
-one that keeps its label but changes in size has a lighter band and its name in italics. Two narrow panels to the
+a reaction that changes its label shows as a change of colour along its row (a warm band, its name bold), and one
+that keeps its label but changes in size has a cool band and its name in italics. Two narrow panels to the
 right, on the same rows, show that size: the stance on the events and the posture change, a marker per variant,
 so a reaction that kept its colour but halved or tripled is seen, not only flagged (the table gives the numbers)."""
 
@@ -14,14 +14,16 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.concepts.labels import COLOURS, LABELS
 from sim.measure.compare import ABSENT, Comparison
 from sim.outputs.style import styled
 
-CHANGED = "#fff1c1"  # the band behind an actor whose label changes: what the eye should find first
-RESIZED = "#fff8de"  # lighter, behind one whose label stays but whose reaction changes in size: found second
+# the bands behind an actor whose reaction differs, in two hue families no label uses and no eye confuses: warm
+# (a label changes, found first) and cool (same label, another size)
+CHANGED = "#ffd3a8"
+RESIZED = "#cfe3f7"
 BAND = {"label": CHANGED, "size": RESIZED}
 MIN_WORDS = 0.3  # a segment narrower than this share has no room for its label in words
 DARK = {"opposes"}  # colours dark enough to need white words on them
@@ -124,32 +126,17 @@ def _sizes(ax: Any, actors: list[dict[str, Any]], variants: list[str], key: str,
 
 
 def _scale(ax: Any, values: list[float]) -> str:
-    """A linear axis, unless the values span more than DECADES orders of magnitude: then a symmetric-log one,
-    linear only within DECADES decades below the largest, so that a reaction of 0.005 is not drawn on top of zero
-    next to one of 0.8. The note under the panel, returned, says which, for a reader who would otherwise read the
-    distances as proportional."""
+    """A plain linear axis, always: distances read as proportional. When the values span more than DECADES
+    orders of magnitude the small ones sit near zero, and the note under the panel, returned, says so in words
+    (the text table gives their numbers)."""
     seen = [abs(v) for v in values if abs(v) >= SEEN]
-    plain = FuncFormatter(lambda v, _: "0" if abs(v) < 1e-12 else f"{v:g}")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=False))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "0" if abs(v) < 1e-12 else f"{v:g}"))
+    ax.margins(x=0.1)
     if not seen or max(seen) / min(seen) <= 10 ** DECADES:
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=False))
-        ax.xaxis.set_major_formatter(plain)
-        ax.margins(x=0.1)
         return "linear scale"
-    top = math.floor(math.log10(max(seen)))
-    threshold = 10.0 ** (top - DECADES)  # below a hundredth of the largest decade, a value is drawn as about zero
-    ax.set_xscale("symlog", linthresh=threshold, linscale=0.5)
-    ax.margins(x=0.08)
-    decades = [10.0 ** e for e in range(top + 1, top - DECADES - 1, -1)]  # those past the view are not drawn
-    negative, positive = min(values) < -threshold, max(values) > threshold
-    # numbers at zero and the two largest decades in view only: those between are dotted lines, their numbers
-    # would collide
-    low, high = ax.get_xlim()
-    ax.xaxis.set_major_locator(FixedLocator(sorted([0.0] + [-d for d in decades[:2] if negative and -d >= low]
-                                                   + [d for d in decades[:2] if positive and d <= high])))
-    ax.xaxis.set_minor_locator(FixedLocator([-d for d in decades if negative] + [d for d in decades if positive]))
-    ax.xaxis.set_major_formatter(plain)
-    ax.grid(True, axis="x", which="both", color="#b0b0b0", lw=0.8, ls=":", zorder=1)  # the decades, seen
-    return textwrap.fill(f"log scale: each dotted line is ten times the one nearer 0; linear within ±{threshold:g}", 30)
+    small = 10.0 ** (math.floor(math.log10(max(seen))) - DECADES + 1)
+    return textwrap.fill(f"linear scale: a reaction under {small:g} looks like 0 here; the table gives it", 30)
 
 
 def _legends(fig: Any, bars: list[Any], sizes: list[Any], shown: list[str]) -> None:
