@@ -1,5 +1,5 @@
-"""Parameters in words: a sweep's or a variant's path (`actors.RUS.interests.influence`) as a reader says it
-("Russia: influence weight"). Charts, reports and the command line name parameters this way; the path stays in
+"""Parameters in words: a sweep's or a variant's path (`actors.RUR.interests.influence`) as a reader says it
+("Ruritania: influence weight"). Charts, reports and the command line name parameters this way; the path stays in
 the files, where a program reads it."""
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def groups_of(x: pd.Series, grid: bool, bins: int = 8) -> pd.Series:
 
 
 def name_of(summary: dict[str, Any], path: str) -> str:
-    """A swept parameter as a reader says it ("Russia: influence weight"); its path in a sweep written before
+    """A swept parameter as a reader says it ("Ruritania: influence weight"); its path in a sweep written before
     geosim named them."""
     return summary.get("parameter_names", {}).get(path, path)
 
