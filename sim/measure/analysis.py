@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class Reactions:
         """(R,N) each state's stance on the events: the sum of its appraisal's parts."""
         return self.appraisal.sum(axis=-1)
 
-    @property
+    @cached_property  # asked for per actor and per statement: one pass over the replicates is enough
     def labels(self) -> np.ndarray:
         """(R,N) of str: the name of each replicate's combination of words and deeds."""
         return combine(self.words, self.deeds)

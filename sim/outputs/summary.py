@@ -110,7 +110,6 @@ def write_timeseries(result: Result, path: Path) -> None:
         for name, i, a, b in series:
             d = a - b
             lo, hi = np.percentile(d, [2.5, 97.5], axis=0)
-            for t in range(a.shape[1]):
-                w.writerow([t, p.codes[i], name, f"{a[:, t].mean():.6f}", f"{b[:, t].mean():.6f}",
-                            f"{d[:, t].mean():.6f}", f"{lo[t]:.6f}", f"{hi[t]:.6f}"])
+            rows = zip(a.mean(axis=0), b.mean(axis=0), d.mean(axis=0), lo, hi, strict=True)
+            w.writerows([t, p.codes[i], name, *(f"{x:.6f}" for x in row)] for t, row in enumerate(rows))
 
