@@ -28,7 +28,7 @@ SEED = "scenarios/us_india_defense_framework_2025.yaml"
 @pytest.fixture(scope="module")
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("run") / "out"
-    assert main(["run", SEED, "-r", "6", "--out", str(out), "-q"]) == 0
+    assert main(["run", SEED, "-r", "6", "--out", str(out), "-q", "--all-charts"]) == 0
     return out
 
 
@@ -198,33 +198,41 @@ from pathlib import Path
 from sim import tuning
 tuning.tune()
 from sim.measure.experiment import run
-from sim.outputs import charts
+from sim.outputs.painter import Painter
 from sim.scenario import load_scenario
 
 out = Path(sys.argv[1])
 result = run(load_scenario(Path(sys.argv[2]), ["run.replications=4"]))
 try:
-    with charts.Drawing(result, out, workers=2) as drawing:
-        forked = drawing.pool is not None
+    with Painter(3) as painter:
+        drawing = painter.draw(result, out, every=True)
+        forked = drawing.forked
         drawing.wait(["reactions.png"])
         raise KeyboardInterrupt
 except KeyboardInterrupt:
     pass
-with charts.Drawing(result, out / "all", workers=2) as whole:
-    pass
-print(json.dumps({"forked": forked, "jobs": len(drawing.jobs), "all": all(p.is_file() for p in whole.files())}))
+with Painter(3) as painter:
+    whole = painter.draw(result, out / "all", every=True)
+with Painter(1) as painter:  # drawn here, one after another
+    serial = painter.draw(result, out / "serial", every=True)
+same = all(a.read_bytes() == b.read_bytes() for a, b in zip(whole.files(), serial.files()))
+print(json.dumps({"forked": forked, "jobs": len(drawing.jobs), "all": all(p.is_file() for p in whole.files()),
+                  "serial": serial.forked, "same": same}))
 """
 
 
 def test_interrupted_charts_leave_no_part_behind(tmp_path: Path) -> None:
-    """Ctrl-C while the chart workers draw: they stop, and no hidden half-written chart stays in the folder. Run in
-    a process of its own, single-threaded like the command line's, where the workers fork (a test process runs
-    threads, and draws alone)."""
+    """Ctrl-C while the chart processes draw: they stop, and no hidden half-written chart stays in the folder; drawn
+    to the end, the forked drawers give the same bytes as one process drawing alone. Run in a process of its own,
+    single-threaded like the command line's, where the drawers fork (a test process runs threads, and draws
+    alone)."""
     done = subprocess.run([sys.executable, "-c", INTERRUPT, str(tmp_path), SEED], capture_output=True, text=True,
                           timeout=120, cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
     state = json.loads(done.stdout.splitlines()[-1])
-    assert state["forked"] and state["all"]
+    assert state["forked"] and state["all"] and not state["serial"]
+    assert state["same"], "the charts drawn by forked drawers differ from those drawn in one process"
     assert not list(tmp_path.rglob(".*")), "a half-written chart was left behind"
+    assert not list((tmp_path / "actors").glob("*")) or len(list((tmp_path / "actors").glob("*"))) < 18
     assert (tmp_path / "reactions.png").is_file()
     assert len(list(tmp_path.glob("*.png")) + list((tmp_path / "actors").glob("*.png"))) < state["jobs"]

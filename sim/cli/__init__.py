@@ -55,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser(prog()).parse_args(argv)
     args.prog = prog()
     args.argv = list(sys.argv[1:] if argv is None else argv)  # to tell an interrupted sweep how to resume
-    from sim.scenario import ScenarioError
+    from sim.outputs.painter import ChartError
+    from sim.scenario.problems import ScenarioError  # not sim.scenario: a command loads the schema when it needs it
 
     try:
         return int(args.func(args))
@@ -75,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.command}: {top} is not installed; it comes with geosim's {EXTRAS[top]} extra: "
               f"pip install 'geosim[{EXTRAS[top]}]'", file=sys.stderr)
         return 2
+    except ChartError as err:  # a bug of ours, not bad input: say so plainly, with the drawer's traceback
+        print(f"{args.command}: {err}\nsummary.json and timeseries.csv are written; a run with --no-charts "
+              "writes the reports without charts.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -8,9 +8,14 @@ import shlex
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sim.cli.common import SCENARIO_HELP, load, output_folder, scenario_arg, simulate, unfilled
+from sim.cli.common import SCENARIO_HELP, UsageError, load, output_folder, scenario_arg, simulate, unfilled
 from sim.concepts.wording import counted, says
+
+if TYPE_CHECKING:
+    from sim.outputs.painter import Painter
+    from sim.scenario.schema import Scenario
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -20,45 +25,65 @@ def add(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="output folder (default: reports/<scenario>/<timestamp>/ here)")
     p.add_argument("--json", action="store_true", help="print summary.json to stdout")
     p.add_argument("--no-charts", action="store_true", help="skip the PNG charts (faster)")
+    p.add_argument("--all-charts", action="store_true",
+                   help="also draw network.png, trajectories.png and a chart per actor (actors/CODE.png); a default "
+                        "run draws the handout's two, reactions.png and drivers.png")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4", help="page size of report.pdf (default a4)")
     p.set_defaults(func=cmd_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.outputs import summary
-    from sim.outputs.files import atomic_write
+    from sim.outputs.painter import Painter
 
+    if args.no_charts and args.all_charts:
+        raise UsageError("--all-charts draws every chart and --no-charts skips them: give one of them")
     scenario = load(args.scenario, args)
     if todo := unfilled(args.scenario):
         print(f"note: {args.scenario} still has {counted(todo, 'place')} that {says(todo)} TO FILL IN (placeholder "
               "weights or event); its reactions say little until they are filled in", file=sys.stderr)
     new = not (args.out and Path(args.out).exists())
     out = output_folder(args, scenario)
+    # the charts' process loads matplotlib on the other core while this one simulates; forked after the scenario
+    # is read, it shares what both need (numpy, the schema) instead of loading it again
+    import sim.measure.experiment  # noqa: F401  (before the fork: the charts' process needs it too)
+
+    with Painter(1 if args.no_charts else None) as painter:
+        data = _run(args, scenario, out, new, painter)
+    _print(args, data, out)
+    return 0
+
+
+def _run(args: argparse.Namespace, scenario: Scenario, out: Path, new: bool, painter: Painter) -> dict[str, Any]:
+    from sim.outputs import report, summary
+    from sim.outputs.files import atomic_write
+
     try:
         result = simulate(scenario, args.quiet or args.json)
     except BaseException:  # interrupted or failed: leave no empty folder behind that this run made
         if new and out.is_dir() and not any(out.iterdir()):
             out.rmdir()
         raise
+    drawing = None if args.no_charts else painter.draw(result, out, args.all_charts)
+    if drawing is not None:
+        from sim.outputs import pdf
+
+        drawing.arrived = lambda name: pdf.warm(out, name)
     data = summary.build(result, command=" ".join([args.prog, shlex.join(args.argv)]))
     atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
     atomic_write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
-    if args.no_charts:
-        from sim.outputs import report
-
+    if drawing is None:
         report.write_all(data, out, args.paper)
-    else:
-        from sim.outputs import charts
+    else:  # each report waits for the charts it shows
+        report.write_all(data, out, args.paper, drawing.wait, [name for name, _ in drawing.jobs])
+    return data
 
-        with charts.Drawing(result, out) as drawing:  # the reports are written while the actors' charts draw
-            from sim.outputs import report
 
-            report.write_all(data, out, args.paper, drawing.wait)
+def _print(args: argparse.Namespace, data: dict[str, Any], out: Path) -> None:
     if args.json:
         print(json.dumps(data, indent=2))
-        return 0
+        return
     width = max(len(a["name"]) for a in data["actors"].values())
-    print(f"{scenario.title}: {counted(data['replications'], 'replicate')} x {counted(data['steps'], 'month')}, "
+    print(f"{data['title']}: {counted(data['replications'], 'replicate')} x {counted(data['steps'], 'month')}, "
           f"seed {data['seed']}")
     for code, a in data["actors"].items():
         share = a["reaction_share"][a["reaction"]]
@@ -73,4 +98,3 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"(details: {args.prog} check {args.scenario})")
     print(f"written: {out}/ (report.html, report.pdf, report.md, summary.json, timeseries.csv"
           f"{'' if args.no_charts else ', charts'})")
-    return 0

@@ -14,9 +14,9 @@ nothing in a scenario's text (an asterisk, a dollar, a hash) can be read as mark
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 from pathlib import Path
 
-import matplotlib
 import typst
 from PIL import Image
 
@@ -28,7 +28,8 @@ WHOLE_TABLE = 24  # a table of this many rows or fewer is kept on one page
 TALLEST = 0.78  # a figure may take this share of the page's text height (the rest for its caption and heading)
 BODY, SMALL, TABLE = 10.0, 8.5, 8.0  # font sizes, pt
 MUTED = "rgb(95, 99, 104)"
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# matplotlib's own fonts, found without importing matplotlib (a tenth of a second a run without charts does not need)
+FONTS = Path(find_spec("matplotlib").origin or "").parent / "mpl-data" / "fonts" / "ttf"  # type: ignore[union-attr]
 
 PREAMBLE = """\
 #set document(title: {title}, author: "geosim")
@@ -72,7 +73,7 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4", ready: Re
     for block in doc.intro:
         lines += _block(block, folder, text_width, room, ready)
     for k, section in enumerate(doc.sections):
-        if k and section.new_page:
+        if (k or doc.intro_alone) and section.new_page:
             lines.append("#pagebreak(weak: true)")
         lines += [f"== {inline(section.title)}", ""]
         for block in section.blocks:
@@ -81,6 +82,12 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4", ready: Re
                         timestamp=0)  # no clock in the file: the same report twice is the same bytes
     assert isinstance(pdf, bytes)
     path.write_bytes(pdf)
+
+
+def warm(folder: Path, name: str) -> None:
+    """Show typst the chart `name` once, as soon as it is drawn: typst keeps what it made of an image for the next
+    compile, so the handout, set when the last chart is in, does not make it again."""
+    typst.compile(f"#image({quote('/' + name)})".encode(), root=str(folder.resolve()), font_paths=[str(FONTS)])
 
 
 def _block(block: Block, folder: Path, text_width: float, room: float, ready: Ready | None) -> list[str]:
@@ -112,7 +119,7 @@ def _figure(fig: Figure, folder: Path, text_width: float, room: float, ready: Re
         return []
     with Image.open(path) as im:  # reads the header only
         ratio = im.height / im.width
-    width = min(text_width, room / ratio)
+    width = min(text_width, (room if fig.height is None else fig.height * room / TALLEST) / ratio)
     caption = f"#text(size: {SMALL}pt, fill: {MUTED})[{inline(fig.caption)}]"
     return [f"#block(breakable: false, width: 100%)[#align(center, image({quote('/' + fig.path)}, "
             f"width: {width:.1f}mm)) #v(2pt, weak: true) {caption}]", ""]
