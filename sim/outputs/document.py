@@ -39,6 +39,7 @@ class Table:
 class Figure:
     path: str  # relative to the report's folder
     caption: str
+    height: float | None = None  # at most this share of the page's text height, in print (else as wide as the text)
 
 
 Block = Para | Bullets | Table | Figure
@@ -56,6 +57,7 @@ class Document:
     title: str
     intro: list[Block]  # under the title, before the first section
     sections: list[Section]
+    intro_alone: bool = False  # the intro is page 1 of its own, in print: the sections begin on the next page
 
     def figures(self) -> list[Figure]:
         return [b for s in ([Section("", self.intro), *self.sections]) for b in s.blocks if isinstance(b, Figure)]

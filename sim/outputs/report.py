@@ -3,15 +3,17 @@ one document built from summary.json alone (so `run_sim.py report DIR` writes th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from sim.concepts.labels import LABELS, MEANINGS, PASS_SHARE
 from sim.measure.expect import share_text
-from sim.outputs import formats
+from sim.outputs import formats, page_one
 from sim.outputs.document import Bullets, Document, Figure, Para, Section, Table
 
+PAGE_ONE_CHART = 0.46  # of the page's text height: the chart and a sentence per actor fit on page 1
+PAGE_ONE_CAPTION = "Each bar: the share of runs with each reaction (* took part in the events)."
 CLOSE_CALL = 0.25  # a mean reaction this near a label boundary (as a share of its threshold) is flagged
 FIGURES = {
     "reactions.png": "Each actor's reaction, as the share of replicates that gave each label (* a party).",
@@ -47,23 +49,36 @@ def relative(o: dict[str, Any]) -> str:
     return f"{o['mean'] / abs(base):+.1%}" if base else "n/a"
 
 
-def build(s: dict[str, Any], folder: Path | None = None) -> Document:
-    """The report of a run from its summary; figures are listed only if drawn (when `folder` is given)."""
+def build(s: dict[str, Any], folder: Path | None = None, charts: Collection[str] | None = None) -> Document:
+    """The report of a run from its summary. Page 1 stands alone: what happened, the reactions chart and a sentence
+    per state, in plain words; the appendix has the numbers, and a glossary for the terms it needs. A chart is
+    shown if it is among `charts` (being drawn), or else if it is in `folder` (or always, with neither)."""
     def figure(name: str) -> list[Figure]:
-        return [] if folder is not None and not (folder / name).is_file() else [Figure(name, FIGURES[name])]
+        shown = name in charts if charts is not None else folder is None or (folder / name).is_file()
+        return [Figure(name, FIGURES[name])] if shown else []
 
     ranked = order(s)
-    parties = ", ".join(f"{s['actors'][c]['name']} ({c})" for c in s["parties"]) or "none"
-    intro = [
-        Para(s["description"]) if s.get("description") else None,
-        Para(f"Parties to the events: {parties}. {s['replications']} replicates of {s['steps']} months; each "
-             f"replicate is run with the events and without them on the same random numbers, and a reaction is "
-             f"the difference, averaged over the last {s['window']} months.", small=True),
-        _not_settled(s),
+    intro: list[Any] = [
+        Para(page_one.lead(s)),
+        *[Figure(f.path, PAGE_ONE_CAPTION, height=PAGE_ONE_CHART) for f in figure("reactions.png")],
+        Bullets([page_one.sentence(code, a, s) for code, a in ranked], small=True),
     ]
+    if moving := page_one.still_moving(s):
+        intro.append(Para(moving, small=True))
+    unfolding = [name for name in ("network.png", "trajectories.png") if not figure(name)]
+    parties = ", ".join(f"{s['actors'][c]['name']} ({c})" for c in s["parties"]) or "none"
     sections = [
-        Section("Who reacts, and how", [
-            *figure("reactions.png"),
+        Section("Appendix: about this run", [
+            Para(s["description"]) if s.get("description") else None,
+            Para(f"Parties to the events: {parties}. {s['replications']} replicates of {s['steps']} months; each "
+                 f"replicate is run with the events and without them on the same random numbers (its *twin*), and "
+                 f"a reaction is the difference, averaged over the last {s['window']} months. The terms are "
+                 f"explained in the glossary at the end."),
+            _not_settled(s),
+            Para("This run drew no charts (`--no-charts`): run it again without that for the handout's, or with "
+                 "`--all-charts` for every chart.", small=True) if not figure("reactions.png") else None,
+        ]),
+        Section("Who reacts, and how", new_page=False, blocks=[
             _reactions_table(ranked),
             Para(f"*Nearest boundary*: of the lines whose crossing would change the actor's label, the one its mean "
                  f"reaction comes closest to, and how far it is, as a share of that line. "
@@ -74,7 +89,12 @@ def build(s: dict[str, Any], folder: Path | None = None) -> Document:
             Bullets([f"**{a['name']} ({code})**: {_sentence(a['explanation'], a['name'])}" for code, a in ranked]),
             *figure("drivers.png"),
         ]),
-        Section("How it unfolded", [*figure("network.png"), *figure("trajectories.png"), _timeline(s)]),
+        Section("How it unfolded", [
+            *figure("network.png"), *figure("trajectories.png"),
+            Para(f"{' and '.join(unfolding)} {'are' if len(unfolding) > 1 else 'is'} drawn by `run_sim.py run ... "
+                 "--all-charts`, with a chart per actor for slides.", small=True)
+            if unfolding and figure("reactions.png") else None,
+            _timeline(s)]),
         Section("The actors' interests", _weights(s, ranked)),
     ]
     if s["expectations"]:
@@ -94,30 +114,57 @@ def build(s: dict[str, Any], folder: Path | None = None) -> Document:
                     f"{o['with_events']:.4g}", f"{o['mean']:+.3g}", relative(o), interval(o, s["replications"])]
                    for name, o in s["outcomes"].items()], widths=[3.4, 1.1, 1.1, 1, 0.9, 1.5]),
         ]),
-        Section("Reading this, and questions for discussion", [
-            Para("A reaction is what a state **says** about the events (supports, neutral, criticises) and what it "
-                 "**does** toward those who acted (draws closer, keeps its ties, distances itself, or counters them: "
-                 "arms, or sides with their rivals). The labels name the combinations:"),
-            Bullets([f"**{label}**: {MEANINGS[label]}." for label in LABELS]),
-            Para(f"*Stance* is what the words follow: the sum of what the events cost the state in its own "
-                 f"interests ({', '.join(_interests(s))}; only losses count), whose side it is on, what the events "
-                 "do to its friends' and rivals' ties, and any broken norm, each part weighted as the history bench "
-                 "estimated it; above the line of support it supports, below the line of criticism it criticises. "
-                 "Those who acted are not asked: their words are their act. Thresholds for 'moved' come from "
-                 "placebo pairs: two runs without events on different random numbers. Each replicate draws every "
-                 "interest weight within +-15%, so a share says how much a reaction hangs on judgment. The model "
-                 "and its assumptions: docs/model.md."),
-            Bullets(["Which actor's reaction surprised you? Find the part of its stance that drove it above.",
+        Section("Questions for discussion", [
+            Bullets(["Which actor's reaction surprised you? Find the part of its stance that drove it in "
+                     "\"Why each actor reacted as it did\".",
                      "Pick one interest weight you disagree with. Predict what changes, then run it again with "
                      "`--set actors.CODE.interests.NAME=VALUE`, or put both side by side with `run_sim.py compare`.",
                      "Which reaction is the closest call? What would make it flip?"], numbered=True),
         ]),
+        Section("Glossary", new_page=False, blocks=_glossary(s)),
         Section("How to reproduce this", _reproduce(s), new_page=False),
     ]
     if s.get("sources"):
         sections.append(Section("Sources", [Bullets([f"`{key}`: {text}" for key, text in s["sources"].items()],
                                                     small=True)], new_page=False))
-    return Document(s["title"], [b for b in intro if b is not None], sections)
+    for section in sections:
+        section.blocks = [b for b in section.blocks if b is not None]
+    return Document(s["title"], intro, sections, intro_alone=True)
+
+
+def _glossary(s: dict[str, Any]) -> list[Any]:
+    """The terms the appendix uses, in plain words; page 1 needs none of them."""
+    return [
+        Para("A reaction is what a state **says** about the events (supports, neutral, criticises) and what it "
+             "**does** toward those who acted (draws closer, keeps its ties, distances itself, or counters them: "
+             "arms, or sides with their rivals). The labels name the combinations:"),
+        Bullets([f"**{label}**: {MEANINGS[label]}." for label in LABELS]),
+        Bullets([
+            "**Replicate** (a run): one simulation of the region, month by month. Each replicate draws every "
+            "interest weight anew within +-15% of the scenario's, so the share of replicates with a reaction says "
+            "how much it hangs on judgment.",
+            "**Twin**: the same replicate without the events, on the same random numbers. A reaction is the "
+            "difference, *with events minus without*, so chance cancels out.",
+            "**Placebo pair**: two replicates without the events, on different random numbers. How far they drift "
+            "apart is the noise; a move smaller than that is not called a move.",
+            "**Alignment**: how close two states are, from -1 (hostile) to +1 (allied). *Toward parties* is the "
+            "change of an actor's alignment with those who acted.",
+            "**Posture**: a state's military effort, 1 at the start; +0.05 is five percent more.",
+            "**Stance**: what a state's words follow: what the events cost it in its own interests "
+            f"({', '.join(_interests(s))}; only losses count), whose side it is on, what the events do to its "
+            "friends' and rivals' ties, and any broken norm, each part weighted as the history bench estimated it. "
+            "Above the line of support it supports; below the line of criticism it criticises. Those who acted "
+            "are not asked: their words are their act.",
+            "**Valence**, in **stake units**: what the events did to a state's interests the moment they struck, "
+            "before anyone reacted, weighted by how much it cares about each; 1 unit is as much as everything it "
+            "had at stake at the start.",
+            "**Commitment**: how far a state has tied itself to a partner, weighted by the partner's power; leaning "
+            "on one patron costs *autonomy*.",
+            "**Close call**: a reaction whose mean lies within a quarter of a boundary's distance from a line "
+            "that would change its label.",
+            "The model and its assumptions: docs/model.md.",
+        ], small=True),
+    ]
 
 
 def _not_settled(s: dict[str, Any]) -> Para | None:
@@ -201,8 +248,8 @@ def _reproduce(s: dict[str, Any]) -> list[Any]:
 
 
 def write_all(summary: dict[str, Any], folder: Path, paper: str = "a4",
-              drawing: Callable[[list[str]], None] | None = None) -> list[Path]:
-    """report.md, report.html and report.pdf in `folder`. `drawing`, when the charts are still being drawn: it waits
-    for the charts named, and the reports show every chart; without it, they show the charts already in `folder`."""
-    doc = build(summary, None if drawing else folder)
-    return formats.write(doc, folder, paper, (lambda name: drawing([name])) if drawing else None)
+              wait: Callable[[list[str]], None] | None = None, charts: Collection[str] | None = None) -> list[Path]:
+    """report.md, report.html and report.pdf in `folder`. While `charts` are still being drawn, `wait` waits for
+    those named, and the reports show them; without them, the reports show the charts already in `folder`."""
+    doc = build(summary, folder, charts if wait else None)
+    return formats.write(doc, folder, paper, (lambda name: wait([name])) if wait else None)
