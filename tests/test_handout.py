@@ -4,8 +4,11 @@ does, in words a seminar needs no glossary for. The same page 1 in report.pdf, r
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import re
+import shutil
+import unicodedata
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,9 @@ from sim.outputs import page_one
 from sim.outputs.document import plain
 
 SEED = "scenarios/us_india_defense_framework_2025.yaml"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NO_BROWSER = ("playwright is not installed" if importlib.util.find_spec("playwright") is None else
+              "no chromium on PATH (.ci/run installs it)" if CHROMIUM is None else None)
 JARGON = ("valence", "stake unit", "commitment", "placebo", "twin")
 SAYS = {"supports": "supports the events", "neutral": "takes no side", "criticises": "criticises the events"}
 DOES = {"closer": "draws closer to", "keeps": "keeps its ties", "distances": "distances itself",
@@ -33,7 +39,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]
 
 
 def flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace as one space, and ligatures as their letters (a browser's PDF sets "ﬀ" in "indifferent")."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def check_page_one(text: str, summary: dict[str, Any]) -> None:
@@ -69,6 +76,27 @@ def test_page_one_of_the_html_is_the_chart_and_a_sentence_per_actor(run: tuple[P
     assert base64.b64decode(src) == (folder / "reactions.png").read_bytes()
     check_page_one(unescape(re.sub(r"<[^>]+>", " ", first)), summary)
     assert 'class="alone"' in page  # in print, the appendix begins on a page of its own
+
+
+@pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
+def test_report_html_printed_by_a_browser_keeps_page_one_alone(run: tuple[Path, dict[str, Any]],
+                                                               tmp_path: Path) -> None:
+    """What a class gets when the instructor prints report.html: page 1 whole, the appendix from page 2 on."""
+    from playwright.sync_api import sync_playwright
+
+    folder, summary = run
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto((folder / "report.html").as_uri())
+            page.pdf(path=str(tmp_path / "printed.pdf"), format="A4")
+        finally:
+            browser.close()
+    reader = PdfReader(tmp_path / "printed.pdf")
+    check_page_one(reader.pages[0].extract_text(), summary)
+    assert len(reader.pages[0].images) == 1
+    assert reader.pages[1].extract_text().lstrip().startswith("Appendix")
 
 
 def test_page_one_of_the_markdown_is_the_chart_and_a_sentence_per_actor(run: tuple[Path, dict[str, Any]]) -> None:
