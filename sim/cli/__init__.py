@@ -1,6 +1,6 @@
-"""The command line: run, check, validate, new, codes, schema, list, explain, sweep, compare, report, dashboard. Exit
-codes: 0 fine, 1 an expectation failed, 2 bad input (a located message on stderr, never a traceback), 130
-interrupted.
+"""The command line: run, check, validate, new, codes, schema, list, explain, sweep, compare, report, dashboard,
+seminar. Exit codes: 0 fine, 1 an expectation failed, 2 bad input (a located message on stderr, never a
+traceback), 130 interrupted.
 
 One module per command, each with `add` (its arguments) and its `cmd_` function. Importing this package loads only
 what parsing the command line needs: `main` first sets up the process (`sim.tuning`, before numpy loads), then each
@@ -25,6 +25,7 @@ from sim.cli import (
     report,
     run,
     schema,
+    seminar,
     sweep,
     validate,
 )
@@ -34,7 +35,7 @@ from sim.cli.schema import schema_document
 __all__ = ["main", "parser", "schema_document"]
 
 
-COMMANDS = (run, check, validate, new, codes, schema, listing, sweep, report, dashboard, explain, compare)
+COMMANDS = (run, check, validate, new, codes, schema, listing, sweep, report, dashboard, seminar, explain, compare)
 
 
 def parser(name: str = "run_sim.py") -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ class UsageError(Exception):
 
 
 EXTRAS = {"pandas": "sweep", "pyarrow": "sweep", "SALib": "sweep", "distributed": "cluster", "solara": "viz",
-          "solara_assets": "viz", "altair": "viz"}
+          "solara_assets": "viz", "altair": "viz", "starlette": "seminar", "uvicorn": "seminar", "segno": "seminar"}
 
 
 def bundled_scenarios() -> Traversable:
