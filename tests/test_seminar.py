@@ -243,3 +243,25 @@ def test_a_server_killed_mid_round_resumes_with_every_acknowledged_prediction(tm
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out
     assert path.with_suffix(".csv").is_file() and path.with_suffix(".pdf").is_file()
+
+
+def test_the_predict_the_past_exercise_quotes_what_the_round_scores() -> None:
+    """docs/teaching.md, exercise 4: the model's and the rule's right answers on each episode's default states."""
+    text = re.sub(r"\s+", " ", (ROOT / "docs" / "teaching.md").read_text())
+    quoted = re.findall(r"\*\*[^*]+\((\d{4})\)\*\*: the model (\d+) of (\d+), the rule (\d+)", text)
+    episodes = {"2019": "2019_india_airstrike_on_balakot", "2020": "2020_china_trade_measures_on_australia",
+                "2003": "2003_us_invasion_of_iraq"}
+    assert [year for year, *_ in quoted] == ["2019", "2020", "2003"]
+    for year, model, questions, rule in quoted:
+        case = cases.load(episodes[year])
+        actors = case.default_actors()
+        scores = reveal_scores(case, actors)
+        assert (scores["model"], scores["questions"], scores["rule"]) == (int(model), int(questions), int(rule)), year
+
+
+def reveal_scores(case: cases.Case, actors: list[str]) -> dict[str, Any]:
+    from sim.app.seminar import reveal
+
+    scores = reveal.scores([], case, actors, cases.model_shares(case, actors))
+    assert scores is not None
+    return scores

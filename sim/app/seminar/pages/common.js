@@ -25,7 +25,9 @@ function percent(share) { return Math.round(100 * (share || 0)) + "%"; }
 function renderReveal(box, reveal, variants, observedLabel) {
   box.replaceChildren();
   for (const a of reveal.actors) {
-    box.append(el("h3", a.name + " (" + a.code + ")"));
+    const card = el("div", null, "card");
+    box.append(card);
+    card.append(el("h3", a.name + " (" + a.code + ")"));
     const table = el("table");
     const head = el("tr");
     const columns = ["", "class"];
@@ -53,22 +55,22 @@ function renderReveal(box, reveal, variants, observedLabel) {
         table.append(row);
       }
     }
-    box.append(table);
+    card.append(table);
     if (a.observed) {
       for (const axis of ["words", "deeds"]) {
         if (a.observed.sources && a.observed.sources[axis]) {
-          box.append(el("p", "Source (" + axis + "): " + a.observed.sources[axis], "muted"));
+          card.append(el("p", "Source (" + axis + "): " + a.observed.sources[axis], "muted"));
         }
       }
     }
     const groups = Object.entries(a.reasons || {});
     if (groups.length) {
-      box.append(el("p", "Why, in the class's words:", "muted"));
+      card.append(el("p", "Why, in the class's words:", "muted"));
       for (const [prediction, reasons] of groups) {
-        box.append(el("div", prediction + " (" + reasons.length + ")"));
+        card.append(el("div", prediction + " (" + reasons.length + ")"));
         const list = el("ul", null, "reasons");
         for (const r of reasons) list.append(el("li", r));
-        box.append(list);
+        card.append(list);
       }
     }
   }

@@ -19,6 +19,9 @@ async function refresh() {
   document.getElementById("counts").textContent =
     s.joined + " of " + s.capacity + " joined, " + s.done + " sent their predictions";
   document.getElementById("phase").textContent = "Phase: " + s.phase;
+  const order = ["setup", "open", "closed", "model", "history"];
+  const next = order[order.indexOf(s.phase) + 1];
+  for (const b of document.querySelectorAll("button[data-phase]")) b.classList.toggle("main", b.dataset.phase === next);
   document.getElementById("setup").hidden = s.phase !== "setup";
   document.getElementById("reveal-history").hidden = !s.has_observed;
   document.getElementById("reveal-history").textContent = s.history ? "Reveal what happened" :
