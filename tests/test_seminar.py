@@ -105,8 +105,8 @@ def test_what_a_student_may_not_do_is_refused_and_changes_nothing(room: tuple[Te
         "twice": lambda: client.post("/api/predict", json={"student": me, "answers": answers("supports")}),
         "unknown_actor": lambda: client.post("/api/predict", json={"student": me, "answers": {
             **answers(), "XYZ": {"words": "supports", "deeds": "closer"}}}),
-        "long_reason": lambda: client.post("/api/predict", json={"student": me,
-                                                                 "answers": answers(reason="x" * 10_000)}),
+        "long_reason": lambda: client.post("/api/predict", json={"student": me, "answers": {
+            **answers(), "PAK": {"words": "neutral", "deeds": "keeps", "reason": "x" * 10_000}}}),
         "not_open": lambda: client.post("/api/predict", json={"student": me, "answers": answers()}),
         "bad_word": lambda: client.post("/api/predict", json={"student": me, "answers": answers(words="praises")}),
         "missing_actor": lambda: client.post("/api/predict", json={"student": me, "answers": {
@@ -265,3 +265,28 @@ def reveal_scores(case: cases.Case, actors: list[str]) -> dict[str, Any]:
     scores = reveal.scores([], case, actors, cases.model_shares(case, actors))
     assert scores is not None
     return scores
+
+
+def test_a_variant_in_the_room_is_shown_beside_the_first_run(room: tuple[TestClient, Seminar]) -> None:
+    client, seminar = room
+    assert "reveal the model first" in teach(client, seminar, "variant", settings=["model.rationality=5"]).json()[
+        "error"]
+    for phase in ("open", "closed", "model"):
+        teach(client, seminar, "phase", phase=phase)
+    refused = teach(client, seminar, "variant", settings=["actors.XYZ.interests.security=0.3"])
+    assert refused.status_code == 400 and "XYZ" in refused.json()["error"]
+    ran = teach(client, seminar, "variant", settings=["actors.PAK.interests.security=0.05"]).json()
+    assert ran["number"] == 1 and set(ran["shares"]) == {"PAK", "USA", "CHN"}
+    state = client.get(f"/api/teach/{seminar.round.secret}/state").json()
+    assert state["variants"][0]["settings"] == ["actors.PAK.interests.security=0.05"]
+    assert state["reveal"]["actors"][0]["model"]["words"] == {"criticises": 1.0}  # the first run, kept beside it
+
+
+def test_a_scenario_that_is_not_history_reveals_what_its_source_expected(tmp_path: Path) -> None:
+    seed = cases.load("us_india_defense_framework_2025")
+    assert not seed.is_history and seed.observed["CHN"].deeds == "counters"
+    round_ = Round(tmp_path / "seed.sqlite", seed.scenario.name, seed.default_actors())
+    client = TestClient(build(Seminar(round_, seed, "http://127.0.0.1:1/")))
+    state = client.get(f"/api/teach/{round_.secret}/state").json()
+    assert state["history"] is False and state["has_observed"] is True
+    assert [c["code"] for c in state["candidates"]] == [c for c in seed.scenario.actors if c not in ("USA", "IND")]
