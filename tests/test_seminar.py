@@ -283,7 +283,7 @@ def test_a_variant_in_the_room_is_shown_beside_the_first_run(room: tuple[TestCli
 
 
 def test_a_scenario_that_is_not_history_reveals_what_its_source_expected(tmp_path: Path) -> None:
-    seed = cases.load("us_india_defense_framework_2025")
+    seed = cases.load(ROOT / "scenarios" / "us_india_defense_framework_2025.yaml")
     assert not seed.is_history and seed.observed["CHN"].deeds == "counters"
     round_ = Round(tmp_path / "seed.sqlite", seed.scenario.name, seed.default_actors())
     client = TestClient(build(Seminar(round_, seed, "http://127.0.0.1:1/")))

@@ -7,7 +7,7 @@ import socket
 import sys
 from pathlib import Path
 
-from sim.cli.common import SCENARIO_HELP, UsageError
+from sim.cli.common import SCENARIO_HELP, UsageError, scenario_path
 
 NEEDS = ("starlette", "uvicorn", "segno")
 
@@ -25,7 +25,7 @@ def add(sub: argparse._SubParsersAction) -> None:
                    help="address to listen on (default 0.0.0.0: the room's network; 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8766, help="port to listen on (default 8766; 0 picks a free one)")
     p.add_argument("--students", type=int, default=40, help="at most this many students join (default 40)")
-    p.add_argument("--actors", help="the states to ask about, e.g. CHN,RUS,PAK (default: up to six non-parties; "
+    p.add_argument("--actors", help="the states to ask about, e.g. FRA,DEU (default: up to six non-parties; "
                                     "the instructor's page can change them before predictions open)")
     p.add_argument("--round", help="the round's file (default: rounds/<scenario>.sqlite here); an existing one "
                                    "is resumed")
@@ -49,7 +49,7 @@ def cmd_seminar(args: argparse.Namespace) -> int:
         return 2
     if not 1 <= args.students <= 500:
         raise UsageError(f"--students {args.students}: give 1 to 500")
-    case = cases.load(args.scenario)
+    case = cases.load(scenario_path(args.scenario))
     actors = case.default_actors()
     if args.actors:
         actors = [a.strip() for a in args.actors.split(",") if a.strip()]

@@ -78,18 +78,17 @@ class Case:
 
 
 def load(arg: str | Path) -> Case:
-    """A scenario file, a shipped scenario's name, or a history episode's name (`2019_india_airstrike_on_balakot`)."""
-    from sim.cli.common import scenario_path
-
-    path = scenario_path(str(arg))
-    if not path.exists() and (HISTORY / f"{Path(str(arg)).stem}.yaml").is_file():
-        path = HISTORY / f"{Path(str(arg)).stem}.yaml"
+    """A scenario file, or a history episode's name (`2019_india_airstrike_on_balakot`) where no such file exists.
+    (The command line resolves the names of shipped scenarios before it gets here.)"""
+    path = Path(arg)
+    if not path.exists() and (HISTORY / f"{path.stem}.yaml").is_file():
+        path = HISTORY / f"{path.stem}.yaml"
     scenario = load_scenario(path)
     return Case(path, scenario, observed(scenario))
 
 
 def observed(scenario: Scenario) -> dict[str, Observed]:
-    """The words and deeds an episode's expectations record, by actor ('PAK words criticises')."""
+    """The words and deeds an episode's expectations record, by actor ('RUR words criticises')."""
     found: dict[str, dict[str, str | None]] = {}
     sources: dict[str, dict[str, str]] = {}
     for e in scenario.expectations:
