@@ -2,8 +2,8 @@
 first.
 
 Stages, lowest first: concepts -> scenario -> model -> measure -> outputs -> sweep -> app -> cli. A module may import
-from its own stage and the stages before it. `if TYPE_CHECKING:` imports are only for annotations (the interests
-name the kernel's State in their signatures) and are not counted.
+from its own stage and the stages before it, at run time and for its annotations alike (`if TYPE_CHECKING:`
+imports are checked on their own, so a failure says which kind it is).
 """
 
 from __future__ import annotations
@@ -42,14 +42,15 @@ def stage(module: str) -> str:
     return max((s for s in STAGES if module == s or module.startswith(s + ".")), key=len)
 
 
-def imports(source: str, module: str, known: set[str]) -> set[str]:
+def imports(source: str, module: str, known: set[str], types: bool = False) -> set[str]:
     """The geosim modules `source` imports at run time, anywhere in it (in a function too), less the imports
-    under `if TYPE_CHECKING:`."""
+    under `if TYPE_CHECKING:` (with them, if `types`)."""
     tree = ast.parse(source)
     skipped: set[int] = set()
     for node in ast.walk(tree):
         test = node.test if isinstance(node, ast.If) else None
-        if isinstance(test, ast.Name | ast.Attribute) and ast.unparse(test).split(".")[-1] == "TYPE_CHECKING":
+        if not types and isinstance(test, ast.Name | ast.Attribute) and \
+                ast.unparse(test).split(".")[-1] == "TYPE_CHECKING":
             skipped |= {id(n) for child in node.body for n in ast.walk(child)}
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -86,6 +87,17 @@ def test_every_module_belongs_to_a_stage() -> None:
 def test_imports_point_down_the_pipeline() -> None:
     known = set(modules())
     found = [v for name, path in modules().items() for v in violations(name, path.read_text(), known)]
+    assert not found, "\n".join(found)
+
+
+def test_no_type_is_imported_from_a_later_stage() -> None:
+    """Annotations too point down the pipeline: the concepts name the state they read (sim.concepts.state) and a
+    protocol of the parameters, not the model's classes, so no five modules import each other's types in a
+    circle."""
+    known = set(modules())
+    found = [f"{name} imports {t} for its types, a later stage" for name, path in modules().items()
+             for t in sorted(imports(path.read_text(), name, known, types=True))
+             if not t.startswith("relative import") and RANK[stage(t)] > RANK[stage(name)]]
     assert not found, "\n".join(found)
 
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
 from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError, model_validator
 from pydantic_core import core_schema
 
 from sim.concepts.fields import Code, Signed, Strict
-
-if TYPE_CHECKING:
-    from sim.model.kernel import State
+from sim.concepts.state import State
 
 
 @dataclass(frozen=True)

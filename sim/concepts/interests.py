@@ -14,15 +14,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from sim.concepts.arrays import parts, rows, transposed, zero_diagonal
+from sim.concepts.state import State
 
-if TYPE_CHECKING:
-    from sim.model.kernel import State
-    from sim.model.params import Params
+
+class Params(Protocol):
+    """What the interests read of the compiled parameters (sim.model.params.Params has it all): named here, so
+    that the concepts need not import the model stage to say what they take."""
+
+    n: int
+    mil_share: np.ndarray
+    gdp_share: np.ndarray
+    power_exponent: np.ndarray
+    backing: np.ndarray
+    spillover: np.ndarray
+    influence_floor: np.ndarray
+    posture_cost: np.ndarray
+    burden: np.ndarray
+    import_share: np.ndarray
+    spending: np.ndarray
+    volume_grows: np.ndarray
+    proximity: np.ndarray
+    regime: np.ndarray
 
 EPS = 1e-9  # keeps a sum that can be zero out of a denominator
 CROWD_FLOOR = 1e-3  # an actor with no presence anywhere still has a defined share of it

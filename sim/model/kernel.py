@@ -23,6 +23,7 @@ import numpy as np
 from sim.concepts import effects
 from sim.concepts.arrays import both_ways, map_arrays, parts, zero_diagonal
 from sim.concepts.interests import Setting, Terms, setting, terms
+from sim.concepts.state import State  # here too: the model's own name for what a run changes
 from sim.model import stance
 from sim.model.params import Event, Params
 
@@ -33,29 +34,6 @@ CURVATURE_ELEMENTS = 2**20  # calibration perturbs copies of the state a group a
 ALIGNMENT_RANGE = (-1.0, 1.0)
 POSTURE_RANGE = (0.1, 5.0)
 LOGIT_CLIP = 50.0  # exp() of a larger exponent overflows nothing but decides nothing either
-
-
-@dataclass
-class State:
-    """What changes during a run. Shapes: (B,N,N) per pair, (B,N) per actor."""
-
-    alignment: np.ndarray
-    anchor: np.ndarray  # where inertia pulls alignment back to; events move it
-    posture: np.ndarray
-    capability: np.ndarray  # multiplier on military capability
-    technology: np.ndarray
-    arms: np.ndarray  # share of i's arms imports from j
-    trade: np.ndarray  # share of i's trade with j
-    standing: np.ndarray  # (B,N) i's standing among states, 0 at the start; a breach of a shared norm lowers it
-    effort: np.ndarray  # (B,N) the defence effort posture is pulled back to: P0, until a state arms as a deed
-    appraisal: np.ndarray  # (B,N,P) each state's stance on the events so far, by part (stance.PARTS)
-
-    def copy(self) -> State:
-        return map_arrays(self, np.copy)
-
-    def repeat(self, m: int) -> State:
-        """Every batch member m times in a row."""
-        return map_arrays(self, lambda x: np.repeat(x, m, axis=0))
 
 
 @dataclass(frozen=True)
