@@ -290,3 +290,18 @@ def test_a_scenario_that_is_not_history_reveals_what_its_source_expected(tmp_pat
     state = client.get(f"/api/teach/{round_.secret}/state").json()
     assert state["history"] is False and state["has_observed"] is True
     assert [c["code"] for c in state["candidates"]] == [c for c in seed.scenario.actors if c not in ("USA", "IND")]
+
+
+def test_the_command_line_refuses_what_it_cannot_serve(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.cli import main
+
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("my seminar notes, not a round\n" * 50)
+    base = ["seminar", EPISODE, "--host", "127.0.0.1", "--port", "0"]
+    assert main([*base, "--round", str(bad)]) == 2
+    assert "cannot keep the round there" in capsys.readouterr().err
+    assert bad.read_text() == "my seminar notes, not a round\n" * 50  # left as it was
+    assert main([*base, "--actors", "IND,XYZ"]) == 2
+    assert "IND, XYZ cannot be asked about" in capsys.readouterr().err
+    assert main(["seminar"]) == 2 and "--cases" in capsys.readouterr().err
+    assert main(["seminar", "--cases"]) == 0 and EPISODE in capsys.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -63,16 +64,12 @@ def cmd_seminar(args: argparse.Namespace) -> int:
 
 def _listen(host: str, port: int) -> socket.socket:
     """The server's socket, bound before anything is printed: the addresses printed are the ones that answer."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    from sim.app.serve import PortError, bind
+
     try:
-        sock.bind((host, port))
-    except OSError as err:
-        sock.close()
-        raise UsageError(f"seminar: cannot listen on {host}:{port}: {err.strerror or err}; try another --port") \
-            from None
-    sock.listen(128)
-    return sock
+        return bind(host, port)
+    except PortError as err:
+        raise UsageError(f"seminar: {err}") from None
 
 
 def room_address(host: str) -> str:
@@ -102,7 +99,10 @@ def _serve(case: object, path: Path, actors: list[str], students: int, host: str
 
     assert isinstance(case, Case)
     resumed = path.exists()
-    round_ = Round(path, case.scenario.name, actors, students)
+    try:
+        round_ = Round(path, case.scenario.name, actors, students)
+    except (sqlite3.Error, OSError) as err:
+        raise UsageError(f"seminar: {path}: cannot keep the round there ({err}); give another --round") from None
     if resumed and round_.meta("scenario") != case.scenario.name:
         raise UsageError(f"seminar: {path} is a round of {round_.meta('scenario')}; give another --round")
     port = sock.getsockname()[1]
