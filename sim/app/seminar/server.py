@@ -23,7 +23,7 @@ from starlette.routing import Route
 from sim.app.seminar import reveal
 from sim.app.seminar.case import Case, model_shares
 from sim.app.seminar.store import Refused, Round
-from sim.concepts.labels import DEEDS, WORDS
+from sim.concepts.labels import DEED_MEANINGS, DEEDS, WORD_MEANINGS, WORDS
 
 PAGES = Path(__file__).parent / "pages"
 BODY_BYTES = 16_384  # a whole set of predictions with six 200-character reasons is under 3 KB
@@ -114,6 +114,7 @@ def build(seminar: Seminar) -> Starlette:
         phase = round_.phase
         data: dict[str, Any] = {
             "phase": phase, "title": case.title, "event": case.event, "words": WORDS, "deeds": DEEDS,
+            "meanings": {**WORD_MEANINGS, **DEED_MEANINGS},  # each choice in words, on the buttons
             "actors": [{"code": a, "name": case.names[a]} for a in round_.actors],
             "me": me, "own": round_.own(student) if me else {},
         }

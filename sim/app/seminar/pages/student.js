@@ -15,7 +15,7 @@ async function join() {
   } catch (e) { problem(e.message); }
 }
 
-function question(actor, words, deeds) {
+function question(actor, words, deeds, meanings) {
   const box = el("fieldset");
   box.dataset.actor = actor.code;
   box.append(el("legend", actor.name));
@@ -26,7 +26,7 @@ function question(actor, words, deeds) {
       const option = el("label");
       const input = document.createElement("input");
       input.type = "radio"; input.name = actor.code + "-" + axis; input.value = value; input.required = true;
-      option.append(input, document.createTextNode(value));
+      option.append(input, document.createTextNode(meanings[value] || value));
       row.append(option);
     }
     box.append(row);
@@ -90,7 +90,7 @@ async function refresh() {
       const signature = state.actors.map((a) => a.code).join(",");
       if (formFor !== signature) {
         const questions = document.getElementById("questions");
-        questions.replaceChildren(...state.actors.map((a) => question(a, state.words, state.deeds)));
+        questions.replaceChildren(...state.actors.map((a) => question(a, state.words, state.deeds, state.meanings)));
         formFor = signature;
       }
       form.hidden = false;
