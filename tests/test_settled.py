@@ -40,3 +40,13 @@ def test_a_run_that_has_settled_says_nothing(tmp_path: Path, capsys: pytest.Capt
     assert main(["run", str(SETTLED), "--no-charts", "-q", "--out", str(tmp_path / "flat")]) in (0, 1)
     assert "not settled" not in capsys.readouterr().out
     assert "Not settled" not in (tmp_path / "flat" / "report.md").read_text()
+
+
+def test_the_seed_settles_within_its_ten_years() -> None:
+    """At 60 months the welcomers' alignment toward the parties still climbs (the notice names them); run for the
+    framework's ten years, nothing is left moving, and no label changes."""
+    five = run(load_scenario(SEED)).reactions
+    ten = run(load_scenario(SEED, ["model.steps=120"])).reactions
+    assert any(five.unsettled(i) for i in range(len(five.codes)))
+    assert not any(ten.unsettled(i) for i in range(len(ten.codes)))
+    assert [five.modal(i) for i in range(len(five.codes))] == [ten.modal(i) for i in range(len(ten.codes))]
