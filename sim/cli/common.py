@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from sim.measure.experiment import Result
     from sim.scenario import Scenario, ScenarioError
 
@@ -33,6 +33,8 @@ EXTRAS = {"pandas": "sweep", "pyarrow": "sweep", "SALib": "sweep", "distributed"
 
 def bundled_scenarios() -> Traversable:
     """The scenarios shipped with geosim (in a checkout, `scenarios/`; installed, inside the package)."""
+    from importlib import resources  # a hundredth of a second at start-up that only finding a scenario needs
+
     return resources.files("sim") / "scenarios"
 
 
@@ -93,13 +95,15 @@ def load(path: str, args: argparse.Namespace) -> Scenario:
 
 
 def simulate(scenario: Scenario, quiet: bool) -> Result:
-    from tqdm import tqdm
-
     from sim.measure.experiment import run
+
+    if quiet:
+        return run(scenario)
+    from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: the chart workers fork from this process, and fork wants one thread
     total = 2 * scenario.run.replications * scenario.model.steps
-    with tqdm(total=total, unit="run-step", desc=scenario.name, disable=quiet or None, leave=False,
+    with tqdm(total=total, unit="run-step", desc=scenario.name, disable=None, leave=False,
               file=sys.stderr) as bar:
         return run(scenario, progress=bar.update)
 

@@ -79,6 +79,7 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4", ready: Re
         for block in section.blocks:
             lines += _block(block, folder, text_width, room, ready)
     pdf = typst.compile("\n".join(lines).encode("utf-8"), root=str(folder.resolve()), font_paths=[str(FONTS)],
+                        ignore_system_fonts=True,  # the fonts it sets are its own: the same file on any machine
                         timestamp=0)  # no clock in the file: the same report twice is the same bytes
     assert isinstance(pdf, bytes)
     path.write_bytes(pdf)
@@ -87,7 +88,8 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4", ready: Re
 def warm(folder: Path, name: str) -> None:
     """Show typst the chart `name` once, as soon as it is drawn: typst keeps what it made of an image for the next
     compile, so the handout, set when the last chart is in, does not make it again."""
-    typst.compile(f"#image({quote('/' + name)})".encode(), root=str(folder.resolve()), font_paths=[str(FONTS)])
+    typst.compile(f"#image({quote('/' + name)})".encode(), root=str(folder.resolve()), font_paths=[str(FONTS)],
+                  ignore_system_fonts=True)
 
 
 def _block(block: Block, folder: Path, text_width: float, room: float, ready: Ready | None) -> list[str]:
