@@ -89,7 +89,9 @@ def test_a_student_sees_only_their_own_predictions_until_the_reveal(room: tuple[
 
 
 @pytest.mark.parametrize("attempt", ["phase", "wrong_secret", "twice", "unknown_actor", "long_reason", "not_open",
-                                     "bad_word", "missing_actor", "not_json", "huge_body", "unknown_student"])
+                                     "bad_word", "missing_actor", "not_json", "huge_body", "unknown_student",
+                                     "deep_json", "form_post", "other_origin", "reason_not_text", "student_not_text",
+                                     "actors_not_a_list", "settings_not_a_list"])
 def test_what_a_student_may_not_do_is_refused_and_changes_nothing(room: tuple[TestClient, Seminar],
                                                                    attempt: str) -> None:
     client, seminar = room
@@ -114,6 +116,17 @@ def test_what_a_student_may_not_do_is_refused_and_changes_nothing(room: tuple[Te
         "not_json": lambda: client.post("/api/predict", content=b"<xml/>"),
         "huge_body": lambda: client.post("/api/predict", content=b"{" + b" " * 100_000 + b"}"),
         "unknown_student": lambda: client.post("/api/predict", json={"student": "nobody", "answers": answers()}),
+        "deep_json": lambda: client.post("/api/predict", content=b"[" * 8000 + b"]" * 8000,
+                                         headers={"content-type": "application/json"}),
+        "form_post": lambda: client.post("/api/predict", content=json.dumps({"student": me, "answers": answers()}),
+                                         headers={"content-type": "text/plain"}),
+        "other_origin": lambda: client.post("/api/predict", json={"student": me, "answers": answers()},
+                                            headers={"origin": "http://elsewhere.example"}),
+        "reason_not_text": lambda: client.post("/api/predict", json={"student": me, "answers": {
+            **answers(), "PAK": {"words": "neutral", "deeds": "keeps", "reason": 0}}}),
+        "student_not_text": lambda: client.post("/api/predict", json={"student": [me], "answers": answers()}),
+        "actors_not_a_list": lambda: teach(client, seminar, "actors", actors=5),
+        "settings_not_a_list": lambda: teach(client, seminar, "variant", settings=5),
     }[attempt]
     answer = post()
     assert 400 <= answer.status_code < 500
@@ -305,3 +318,31 @@ def test_the_command_line_refuses_what_it_cannot_serve(tmp_path: Path, capsys: p
     assert "IND, XYZ cannot be asked about" in capsys.readouterr().err
     assert main(["seminar"]) == 2 and "--cases" in capsys.readouterr().err
     assert main(["seminar", "--cases"]) == 0 and EPISODE in capsys.readouterr().out
+
+
+def test_once_open_the_states_stay_and_once_revealed_predictions_never_reopen(room: tuple[TestClient, Seminar]) -> None:
+    client, seminar = room
+    teach(client, seminar, "phase", phase="open")
+    assert "stay as they are" in teach(client, seminar, "phase", phase="setup").json()["error"]
+    for phase in ("closed", "model", "closed"):
+        assert teach(client, seminar, "phase", phase=phase).status_code == 200
+    assert "cannot open again" in teach(client, seminar, "phase", phase="open").json()["error"]
+    assert "no more students" in client.post("/api/join", json={}).json()["error"]
+    assert seminar.round.phase == "closed" and seminar.round.counts() == (0, 0)
+
+
+def test_a_round_without_states_does_not_open(balakot: cases.Case, tmp_path: Path) -> None:
+    round_ = Round(tmp_path / "r.sqlite", balakot.scenario.name, [], students=5)
+    with pytest.raises(Refused, match="choose the states"):
+        round_.move("open", True)
+
+
+def test_the_csv_never_hands_a_spreadsheet_a_formula(room: tuple[TestClient, Seminar]) -> None:
+    client, seminar = room
+    me = client.post("/api/join", json={"nickname": "=HYPERLINK(1)"}).json()["student"]
+    teach(client, seminar, "phase", phase="open")
+    client.post("/api/predict", json={"student": me, "answers": answers(reason="+cmd|' /C calc'!A0")})
+    path = next(Path(p) for p in teach(client, seminar, "finish").json()["written"] if p.endswith(".csv"))
+    rows = list(csv.DictReader(path.open(newline="")))
+    assert {r["student"] for r in rows} == {"'=HYPERLINK(1)"}
+    assert {r["reason"] for r in rows} == {"'+cmd|' /C calc'!A0"}

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 COLUMNS = ("student", "actor", "name", "words", "deeds", "reason", "at")
 
 
+def inert(text: str) -> str:
+    """A student's text as a spreadsheet shows it, never as a formula it runs: a leading = + - @ is quoted."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def write(round_: Round, seminar: Seminar) -> list[Path]:
     """round.csv and round.pdf beside the round's SQLite file, each whole or not at all."""
     case, predictions = seminar.case, round_.predictions()
@@ -30,7 +35,8 @@ def write(round_: Round, seminar: Seminar) -> list[Path]:
             w.writerow(COLUMNS)
             for p in predictions:
                 who = p["nickname"] or f"student {p['number']}"
-                w.writerow([who, p["actor"], case.names[p["actor"]], p["words"], p["deeds"], p["reason"], p["at"]])
+                w.writerow([inert(who), p["actor"], case.names[p["actor"]], p["words"], p["deeds"], inert(p["reason"]),
+                            p["at"]])
 
     atomic_write(csv_path, rows)
     model = seminar.first_model() if round_.phase in ("model", "history") else None

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hmac
 import io
+import json
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -62,18 +65,34 @@ def _ok(data: dict[str, Any]) -> JSONResponse:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > BODY_BYTES:
+    """The request's JSON object, read no further than BODY_BYTES. Only a same-origin JSON request is taken: a page
+    elsewhere on the network cannot post a form here, nor send JSON without a preflight this server never grants."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise Refused("send JSON (Content-Type: application/json)")
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.headers.get("host", ""):
+        raise Refused("requests come from this server's own pages only")
+    if int(request.headers.get("content-length") or 0) > BODY_BYTES:
         raise Refused(f"the request is too large (at most {BODY_BYTES} bytes)")
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > BODY_BYTES:
+            raise Refused(f"the request is too large (at most {BODY_BYTES} bytes)")
     try:
-        import json
-
-        data = json.loads(raw or b"{}")
-    except ValueError:
+        data = json.loads(bytes(raw) or b"{}")
+    except (ValueError, RecursionError):  # nesting deep enough to exhaust the parser is no prediction either
         raise Refused("the request is not JSON") from None
     if not isinstance(data, dict):
         raise Refused("expected a JSON object")
     return data
+
+
+def _texts(value: Any, what: str) -> list[str]:
+    """A list of strings from an instructor's request, or a refusal that says what was expected."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Refused(f"{what}: expected a list of text")
+    return value
 
 
 def build(seminar: Seminar) -> Starlette:
@@ -103,7 +122,7 @@ def build(seminar: Seminar) -> Starlette:
     async def join(request: Request) -> JSONResponse:
         try:
             data = await _body(request)
-            student, number = round_.join(str(data.get("nickname") or ""))
+            student, number = round_.join(data.get("nickname") or "")
         except Refused as err:
             return _error(str(err), 409 if "full" in str(err) else 400)
         return _ok({"student": student, "number": number})
@@ -119,13 +138,13 @@ def build(seminar: Seminar) -> Starlette:
             "me": me, "own": round_.own(student) if me else {},
         }
         if phase in ("model", "history"):  # until then a student sees only their own predictions
-            data["reveal"] = seminar.reveal()
+            data["reveal"] = await run_in_threadpool(seminar.reveal)  # the model may still be running
         return _ok(data)
 
     async def predict(request: Request) -> JSONResponse:
         try:
             data = await _body(request)
-            round_.submit(str(data.get("student", "")), data.get("answers"))  # type: ignore[arg-type]
+            round_.submit(data.get("student"), data.get("answers"))  # type: ignore[arg-type]
         except Refused as err:
             return _error(str(err), 409 if "already" in str(err) else 400)
         return _ok({"received": True})
@@ -139,7 +158,8 @@ def build(seminar: Seminar) -> Starlette:
             "joined": joined, "done": done, "capacity": round_.capacity, "history": case.is_history,
             "has_observed": bool(case.observed),
             "candidates": [{"code": a, "name": case.names[a]} for a in case.candidates],
-            "actors": round_.actors, "reveal": seminar.reveal(), "variants": round_.variants(),
+            "actors": round_.actors, "reveal": await run_in_threadpool(seminar.reveal),
+            "variants": round_.variants(),
         })
 
     async def teach_do(request: Request) -> JSONResponse:
@@ -149,13 +169,16 @@ def build(seminar: Seminar) -> Starlette:
         try:
             data = await _body(request)
             if action == "actors":
-                round_.choose([str(a) for a in data.get("actors") or []], case.candidates)
+                round_.choose(_texts(data.get("actors"), "actors"), case.candidates)
             elif action == "phase":
                 round_.move(str(data.get("phase", "")), bool(case.observed))
             elif action == "variant":
                 return _ok(await _variant(data))
             elif action == "finish":
-                written = seminar.export(round_, seminar) if seminar.export else []
+                try:
+                    written = await run_in_threadpool(seminar.export, round_, seminar) if seminar.export else []
+                except OSError as err:
+                    raise Refused(f"the round could not be written: {err}") from None
                 return _ok({"written": [str(p) for p in written]})
             else:
                 return _error(f"no such action: {action}", 404)
@@ -164,11 +187,9 @@ def build(seminar: Seminar) -> Starlette:
         return _ok({"phase": round_.phase, "actors": round_.actors})
 
     async def _variant(data: dict[str, Any]) -> dict[str, Any]:
-        from starlette.concurrency import run_in_threadpool
-
         from sim.scenario.problems import ScenarioError
 
-        settings = [str(s) for s in data.get("settings") or [] if str(s).strip()]
+        settings = [s for s in _texts(data.get("settings"), "settings") if s.strip()]
         if round_.phase not in ("model", "history"):
             raise Refused("reveal the model first: a variant is shown beside it")
         if not settings or len(settings) > 5:
@@ -177,6 +198,8 @@ def build(seminar: Seminar) -> Starlette:
             shares = await run_in_threadpool(model_shares, case, round_.actors, settings)
         except ScenarioError as err:
             raise Refused(str(err).replace(str(case.path), "the setting")) from None
+        except (ValueError, ArithmeticError) as err:  # a setting the model cannot run with
+            raise Refused(f"the model cannot run with {', '.join(settings)}: {err}") from None
         return {"number": round_.add_variant(settings, shares), "settings": settings, "shares": shares}
 
     return Starlette(routes=[

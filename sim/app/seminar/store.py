@@ -95,23 +95,35 @@ class Round:
         self._set(actors=json.dumps(list(dict.fromkeys(actors))))
 
     def move(self, phase: str, has_history: bool) -> None:
-        """To the next phase (or back to an earlier one, to show a reveal again): never skipping one."""
+        """To the next phase, never skipping one, or back to an earlier one to show it again; but once predictions
+        have opened the actors stay as asked (no going back to setup), and once the answers are out predictions
+        never open again. The furthest phase reached is kept, so no detour gets round either rule."""
         if phase not in PHASES:
             raise Refused(f"a phase is one of {', '.join(PHASES)}")
         if phase == "history" and not has_history:
             raise Refused("this case has no observed reactions to reveal")
         here, there = PHASES.index(self.phase), PHASES.index(phase)
+        furthest = max(here, int(self.meta("furthest") or 0))
         if there > here + 1:
             raise Refused(f"from {self.phase} the round moves to {PHASES[here + 1]} first")
-        if there <= PHASES.index("open") < PHASES.index("model") <= here:
+        if phase == "open" and not self.actors:
+            raise Refused("choose the states to ask about first")
+        if phase == "setup" and furthest >= PHASES.index("open"):
+            raise Refused("predictions have opened: the states asked about stay as they are")
+        if phase == "open" and furthest >= PHASES.index("model"):
             raise Refused("the answers are revealed: predictions cannot open again")
-        self._set(phase=phase)
+        self._set(phase=phase, furthest=str(max(furthest, there)))
 
     # --- students --------------------------------------------------------------------------------------------
 
-    def join(self, nickname: str = "") -> tuple[str, int]:
-        """A new student's private id and number; refused when the round is full."""
-        nickname = " ".join(str(nickname).split())
+    def join(self, nickname: Any = "") -> tuple[str, int]:
+        """A new student's private id and number; refused when the round is full, or once predictions are closed
+        (a late phone sees the answers, but does not add to the count)."""
+        if not isinstance(nickname, str):
+            raise Refused("a nickname is text")
+        if self.phase not in ("setup", "open"):
+            raise Refused("predictions are closed: this round takes no more students")
+        nickname = " ".join(nickname.split())
         if len(nickname) > NICKNAME_CHARS:
             raise Refused(f"a nickname has at most {NICKNAME_CHARS} characters")
         student = secrets.token_urlsafe(12)
@@ -137,11 +149,13 @@ class Round:
         Written before the call returns."""
         if self.phase != "open":
             raise Refused("predictions are not open" if self.phase == "setup" else "predictions are closed")
-        if self.student(student) is None:
+        if not isinstance(student, str) or self.student(student) is None:
             raise Refused("unknown student: join the round first")
         if not isinstance(answers, dict):
             raise Refused("expected a prediction for each actor")
         actors = self.actors
+        if not actors:
+            raise Refused("no states are asked about yet")
         if set(answers) != set(actors):
             unknown = sorted(set(map(str, answers)) - set(actors))
             missing = sorted(set(actors) - set(answers))
@@ -152,7 +166,8 @@ class Round:
             a = answers[actor]
             if not isinstance(a, dict) or a.get("words") not in WORDS or a.get("deeds") not in DEEDS:
                 raise Refused(f"{actor}: words is one of {', '.join(WORDS)} and deeds one of {', '.join(DEEDS)}")
-            reason = a.get("reason") or ""
+            reason = a.get("reason")
+            reason = "" if reason is None else reason
             if not isinstance(reason, str) or len(reason) > REASON_CHARS:
                 raise Refused(f"{actor}: a reason has at most {REASON_CHARS} characters")
             rows.append((student, actor, a["words"], a["deeds"], " ".join(reason.split()), now()))
