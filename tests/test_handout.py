@@ -154,3 +154,12 @@ def test_a_chart_that_fails_is_a_clear_error_and_the_numbers_stay(tmp_path: Path
 def test_no_charts_and_all_charts_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", SEED, "--no-charts", "--all-charts"]) == 2
     assert "give one of them" in capsys.readouterr().err
+
+
+def test_first_sentences_stop_at_a_sentence_not_at_an_initial() -> None:
+    from sim.concepts.wording import first_sentences
+
+    text = "The U.S. Secretary  met India's minister.\nIt was signed in Kuala Lumpur. Talks go on."
+    assert first_sentences(text) == "The U.S. Secretary met India's minister."
+    assert first_sentences(text, 2) == "The U.S. Secretary met India's minister. It was signed in Kuala Lumpur."
+    assert first_sentences("No full stop here", 2) == "No full stop here"

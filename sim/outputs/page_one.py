@@ -5,10 +5,9 @@ that follows has the numbers and the terms.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from sim.concepts.wording import counted
+from sim.concepts.wording import counted, first_sentences
 
 SAYS = {"supports": "supports the events", "neutral": "takes no side on the events",
         "criticises": "criticises the events"}
@@ -24,15 +23,11 @@ PARTNERS = {
     "distances": "distances itself from {others}, who acted with it",
     "counters": "arms against {others}, who acted with it",
 }
-# a sentence ends at . ! or ? before a capital, but not at an initial ("the U.S. Secretary")
-FIRST_SENTENCE = re.compile(r"(.+?(?<!\b[A-Z])[.!?])(?=\s+[A-Z(\"“]|\s*$)", re.DOTALL)
 
 
 def lead(s: dict[str, Any]) -> str:
     """What happened, in the scenario's own first sentence, who acted, and what the page shows."""
-    description = " ".join((s.get("description") or "").split())
-    first = FIRST_SENTENCE.match(description)
-    happened = first.group(1) if first else description
+    happened = first_sentences(s.get("description") or "")
     acted = " and ".join(s["actors"][c]["name"] for c in s["parties"])
     who = f" Those who acted: {acted}." if acted else ""
     return (f"{happened}{who} How each state reacts, in {counted(s['replications'], 'run')} of the model: the chart "

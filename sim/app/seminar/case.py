@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sim.concepts.labels import DEEDS, WORDS
-from sim.measure.baseline import RULE, roles
+from sim.concepts.wording import first_sentences
+from sim.measure import baseline
 from sim.scenario import load_scenario
 from sim.scenario.schema import Scenario
 
 HISTORY = Path(__file__).resolve().parents[3] / "history"  # the bench's episodes, in a checkout
 OBSERVED = re.compile(r"^\s*([A-Z][A-Z0-9]{1,3})\s+(words|deeds)\s+(\w+)\s*$")
-SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?](?=\s+[A-Z(\"“])")
 ASKED = 6  # actors asked about by default: enough for a discussion, few enough to answer on a phone
 
 
@@ -51,13 +52,16 @@ class Case:
     @property
     def event(self) -> str:
         """The event in two plain sentences: the scenario's own first two."""
-        text = " ".join((self.scenario.description or self.scenario.title).split())
-        ends = [m.end() for m in SENTENCE_END.finditer(text)]
-        return text[:ends[1]] if len(ends) > 1 else text
+        return first_sentences(self.scenario.description or self.scenario.title, 2)
+
+    @cached_property
+    def roles(self) -> dict[str, str]:
+        """Each actor's role in the events (initiator, target, bystander), as the no-model rule reads it."""
+        return baseline.roles(self.scenario)
 
     @property
     def parties(self) -> list[str]:
-        return [c for c, role in roles(self.scenario).items() if role == "initiator"]
+        return [c for c, role in self.roles.items() if role == "initiator"]
 
     @property
     def candidates(self) -> list[str]:
@@ -73,7 +77,7 @@ class Case:
     def rule(self, code: str) -> tuple[str, str]:
         """The no-model rule's words and deeds for an actor: initiators support and draw closer, targets criticise
         and distance themselves, everyone else criticises and keeps its ties."""
-        _, words, deeds = RULE[roles(self.scenario)[code]]
+        _, words, deeds = baseline.RULE[self.roles[code]]
         return words, deeds
 
 
