@@ -123,7 +123,7 @@ def _serve(case: object, path: Path, actors: list[str], students: int, host: str
         pass
     finally:
         if round_.counts()[1]:
-            written = export.write(round_, seminar)
+            written = export.write(seminar)
             print(f"written: {', '.join(map(str, written))}", flush=True)
         round_.close()
     return 0

@@ -7,14 +7,12 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.app.seminar import reveal
 from sim.outputs import pdf
 from sim.outputs.document import Document, Para, Table
 from sim.outputs.files import atomic_write
 
 if TYPE_CHECKING:
     from sim.app.seminar.server import Seminar
-    from sim.app.seminar.store import Round
 
 COLUMNS = ("student", "actor", "name", "words", "deeds", "reason", "at")
 
@@ -24,9 +22,10 @@ def inert(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write(round_: Round, seminar: Seminar) -> list[Path]:
+def write(seminar: Seminar) -> list[Path]:
     """round.csv and round.pdf beside the round's SQLite file, each whole or not at all."""
-    case, predictions = seminar.case, round_.predictions()
+    round_, case = seminar.round, seminar.case
+    predictions = round_.predictions()
     csv_path, pdf_path = round_.path.with_suffix(".csv"), round_.path.with_suffix(".pdf")
 
     def rows(path: Path) -> None:
@@ -39,9 +38,7 @@ def write(round_: Round, seminar: Seminar) -> list[Path]:
                             p["at"]])
 
     atomic_write(csv_path, rows)
-    model = seminar.first_model() if round_.phase in ("model", "history") else None
-    summary = reveal.summary(predictions, case, round_.actors, round_.phase, model)
-    doc = page(case.title, case.event, summary, round_.counts()[1], case.is_history)
+    doc = page(case.title, case.event, seminar.reveal(), round_.counts()[1], case.is_history)
     atomic_write(pdf_path, lambda path: pdf.render(doc, path.parent, path))
     return [csv_path, pdf_path]
 

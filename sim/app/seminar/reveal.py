@@ -5,6 +5,7 @@ agree."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sim.app.seminar.case import Case
@@ -32,8 +33,9 @@ def reasons(predictions: list[dict[str, Any]], actor: str) -> dict[str, list[str
     return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
 
 
-def modal(shares: dict[str, float], values: tuple[str, ...]) -> str:
-    """The model's answer: its most frequent value (ties to the first in the axis' order)."""
+def modal(shares: Mapping[str, float], values: tuple[str, ...]) -> str:
+    """The most frequent value, of the model's runs or of the class's votes (ties to the first in the axis'
+    order)."""
     return max(values, key=lambda v: (shares.get(v, 0.0), -values.index(v)))
 
 
@@ -51,8 +53,7 @@ def scores(predictions: list[dict[str, Any]], case: Case, actors: list[str],
         for a, axis, truth in questions:
             if p["actor"] == a:
                 by_student.setdefault(p["number"], []).append(p[axis] == truth)
-    majority = sum(max(AXES[axis], key=lambda v: (counts[a][axis][v], -AXES[axis].index(v))) == truth
-                   for a, axis, truth in questions) if by_student else 0
+    majority = sum(modal(counts[a][axis], AXES[axis]) == truth for a, axis, truth in questions) if by_student else 0
     rule = {"words": 0, "deeds": 1}
     return {
         "questions": len(questions),

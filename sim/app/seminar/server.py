@@ -176,7 +176,7 @@ def build(seminar: Seminar) -> Starlette:
                 return _ok(await _variant(data))
             elif action == "finish":
                 try:
-                    written = await run_in_threadpool(seminar.export, round_, seminar) if seminar.export else []
+                    written = await run_in_threadpool(seminar.export, seminar) if seminar.export else []
                 except OSError as err:
                     raise Refused(f"the round could not be written: {err}") from None
                 return _ok({"written": [str(p) for p in written]})

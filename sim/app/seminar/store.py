@@ -12,6 +12,8 @@ import json
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,11 +65,21 @@ class Round:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else ""
 
-    def _set(self, **values: str) -> None:
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write, whole or not at all, on disk before it returns; the server's threads in single file."""
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
             self.db.execute("COMMIT")
+
+    def _set(self, **values: str) -> None:
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 
     @property
     def secret(self) -> str:
@@ -127,17 +139,11 @@ class Round:
         if len(nickname) > NICKNAME_CHARS:
             raise Refused(f"a nickname has at most {NICKNAME_CHARS} characters")
         student = secrets.token_urlsafe(12)
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                count = self.db.execute("SELECT COUNT(*) FROM students").fetchone()[0]
-                if count >= self.capacity:
-                    raise Refused(f"the round is full ({self.capacity} students)")
-                self.db.execute("INSERT INTO students VALUES (?, ?, ?, ?)", (student, count + 1, nickname, now()))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            count = db.execute("SELECT COUNT(*) FROM students").fetchone()[0]
+            if count >= self.capacity:
+                raise Refused(f"the round is full ({self.capacity} students)")
+            db.execute("INSERT INTO students VALUES (?, ?, ?, ?)", (student, count + 1, nickname, now()))
         return student, count + 1
 
     def student(self, student: str) -> dict[str, Any] | None:
@@ -171,16 +177,10 @@ class Round:
             if not isinstance(reason, str) or len(reason) > REASON_CHARS:
                 raise Refused(f"{actor}: a reason has at most {REASON_CHARS} characters")
             rows.append((student, actor, a["words"], a["deeds"], " ".join(reason.split()), now()))
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                if self.db.execute("SELECT 1 FROM predictions WHERE student = ?", (student,)).fetchone():
-                    raise Refused("your predictions are already in: one set per student")
-                self.db.executemany("INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?)", rows)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM predictions WHERE student = ?", (student,)).fetchone():
+                raise Refused("your predictions are already in: one set per student")
+            db.executemany("INSERT INTO predictions VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def own(self, student: str) -> dict[str, dict[str, str]]:
         rows = self.db.execute("SELECT actor, words, deeds, reason FROM predictions WHERE student = ?",
@@ -204,12 +204,10 @@ class Round:
     # --- variants run in the room ----------------------------------------------------------------------------
 
     def add_variant(self, settings: list[str], shares: dict[str, Any]) -> int:
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            number = self.db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM variants").fetchone()[0]
-            self.db.execute("INSERT INTO variants VALUES (?, ?, ?, ?)",
-                            (number, json.dumps(settings), json.dumps(shares), now()))
-            self.db.execute("COMMIT")
+        with self._transaction() as db:
+            number = db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM variants").fetchone()[0]
+            db.execute("INSERT INTO variants VALUES (?, ?, ?, ?)",
+                       (number, json.dumps(settings), json.dumps(shares), now()))
         return int(number)
 
     def variants(self) -> list[dict[str, Any]]:
