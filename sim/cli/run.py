@@ -64,17 +64,10 @@ def _run(args: argparse.Namespace, scenario: Scenario, out: Path, new: bool, pai
             out.rmdir()
         raise
     drawing = None if args.no_charts else painter.draw(result, out, args.all_charts)
-    if drawing is not None:
-        from sim.outputs import pdf
-
-        drawing.arrived = lambda name: pdf.warm(out, name)
     data = summary.build(result, command=" ".join([args.prog, shlex.join(args.argv)]))
     atomic_write(out / "summary.json", lambda p: summary.write_json(data, p))
     atomic_write(out / "timeseries.csv", lambda p: summary.write_timeseries(result, p))
-    if drawing is None:
-        report.write_all(data, out, args.paper)
-    else:  # each report waits for the charts it shows
-        report.write_all(data, out, args.paper, drawing.wait, [name for name, _ in drawing.jobs])
+    report.write_all(data, out, args.paper, drawing)  # each report waits for the charts it shows
     return data
 
 

@@ -163,7 +163,7 @@ class Drawing:
                 try:
                     draw_one(self.here, self.out, job)
                 except Exception:
-                    raise ChartError(f"drawing {job[0]} failed:\n{traceback.format_exc()}") from None
+                    self._heard(("failed", job[0], traceback.format_exc()))
                 self.done.add(job[0])
         open_ = list(self.news)
         while not wanted <= self.done:
@@ -175,27 +175,27 @@ class Drawing:
                 except EOFError:
                     open_.remove(conn)  # type: ignore[arg-type]
                     continue
-                if news[0] == "pid":
-                    self.pids.append(news[1])
-                elif news[0] == "done":
-                    self.done.add(news[1])
-                    if self.arrived is not None and len(self.done) < len(self.jobs):
-                        self.arrived(news[1])  # the last is not announced: nothing draws beside it any more
-                else:
-                    raise ChartError(f"drawing {news[1]} failed:\n{news[2]}")
+                self._heard(news)
 
     def listen(self) -> None:
-        """Read what the drawers have said so far, without waiting."""
+        """Read what the drawers have said so far, without waiting (they are being stopped: a failure is moot)."""
         for conn in self.news:
             try:
                 while conn.poll(0):
-                    news = conn.recv()
-                    if news[0] == "pid":
-                        self.pids.append(news[1])
-                    elif news[0] == "done":
-                        self.done.add(news[1])
+                    self._heard(conn.recv(), stopping=True)
             except (EOFError, OSError):
                 continue
+
+    def _heard(self, news: tuple[Any, ...], stopping: bool = False) -> None:
+        """One message from a drawer: its pid, a chart drawn, or a chart that failed (raised, unless stopping)."""
+        if news[0] == "pid":
+            self.pids.append(news[1])
+        elif news[0] == "done":
+            self.done.add(news[1])
+            if not stopping and self.arrived is not None and len(self.done) < len(self.jobs):
+                self.arrived(news[1])  # the last is not announced: nothing draws beside it any more
+        elif not stopping:
+            raise ChartError(f"drawing {news[1]} failed:\n{news[2]}")
 
     def tidy(self) -> None:
         """Remove the charts a killed drawer was halfway through (atomic_write's hidden files)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import typst
 from PIL import Image
@@ -78,9 +79,7 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4", ready: Re
         lines += [f"== {inline(section.title)}", ""]
         for block in section.blocks:
             lines += _block(block, folder, text_width, room, ready)
-    pdf = typst.compile("\n".join(lines).encode("utf-8"), root=str(folder.resolve()), font_paths=[str(FONTS)],
-                        ignore_system_fonts=True,  # the fonts it sets are its own: the same file on any machine
-                        timestamp=0)  # no clock in the file: the same report twice is the same bytes
+    pdf = _compile("\n".join(lines), folder, timestamp=0)  # no clock in the file: the same report, the same bytes
     assert isinstance(pdf, bytes)
     path.write_bytes(pdf)
 
@@ -88,8 +87,14 @@ def render(doc: Document, folder: Path, path: Path, paper: str = "a4", ready: Re
 def warm(folder: Path, name: str) -> None:
     """Show typst the chart `name` once, as soon as it is drawn: typst keeps what it made of an image for the next
     compile, so the handout, set when the last chart is in, does not make it again."""
-    typst.compile(f"#image({quote('/' + name)})".encode(), root=str(folder.resolve()), font_paths=[str(FONTS)],
-                  ignore_system_fonts=True)
+    _compile(f"#image({quote('/' + name)})", folder)
+
+
+def _compile(source: str, folder: Path, **options: Any) -> Any:
+    """typst, its files read from `folder`, setting only the fonts it is pointed at (the same file on any
+    machine)."""
+    return typst.compile(source.encode("utf-8"), root=str(folder.resolve()), font_paths=[str(FONTS)],
+                         ignore_system_fonts=True, **options)
 
 
 def _block(block: Block, folder: Path, text_width: float, room: float, ready: Ready | None) -> list[str]:

@@ -3,14 +3,17 @@ one document built from summary.json alone (so `run_sim.py report DIR` writes th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.concepts.labels import LABELS, MEANINGS, PASS_SHARE
 from sim.measure.expect import share_text
-from sim.outputs import formats, page_one
+from sim.outputs import formats, page_one, pdf
 from sim.outputs.document import Bullets, Document, Figure, Para, Section, Table
+
+if TYPE_CHECKING:
+    from sim.outputs.painter import Drawing
 
 PAGE_ONE_CHART = 0.46  # of the page's text height: the chart and a sentence per actor fit on page 1
 PAGE_ONE_CAPTION = "Each bar: the share of runs with each reaction (* took part in the events)."
@@ -247,9 +250,12 @@ def _reproduce(s: dict[str, Any]) -> list[Any]:
     ]
 
 
-def write_all(summary: dict[str, Any], folder: Path, paper: str = "a4",
-              wait: Callable[[list[str]], None] | None = None, charts: Collection[str] | None = None) -> list[Path]:
-    """report.md, report.html and report.pdf in `folder`. While `charts` are still being drawn, `wait` waits for
-    those named, and the reports show them; without them, the reports show the charts already in `folder`."""
-    doc = build(summary, folder, charts if wait else None)
-    return formats.write(doc, folder, paper, (lambda name: wait([name])) if wait else None)
+def write_all(summary: dict[str, Any], folder: Path, paper: str = "a4", drawing: Drawing | None = None) -> list[Path]:
+    """report.md, report.html and report.pdf in `folder`. While a `drawing` is under way, the reports show its
+    charts, each waited for before it is read (and shown to typst as it arrives); without one, they show the
+    charts already in `folder`."""
+    if drawing is None:
+        return formats.write(build(summary, folder), folder, paper)
+    drawing.arrived = lambda name: pdf.warm(folder, name)
+    doc = build(summary, folder, [name for name, _ in drawing.jobs])
+    return formats.write(doc, folder, paper, lambda name: drawing.wait([name]))
