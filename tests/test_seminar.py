@@ -346,3 +346,16 @@ def test_the_csv_never_hands_a_spreadsheet_a_formula(room: tuple[TestClient, Sem
     rows = list(csv.DictReader(path.open(newline="")))
     assert {r["student"] for r in rows} == {"'=HYPERLINK(1)"}
     assert {r["reason"] for r in rows} == {"'+cmd|' /C calc'!A0"}
+
+
+def test_without_its_extra_the_seminar_says_which_to_install(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    from sim.cli import main
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "segno" else found(name, *a))
+    assert main(["seminar", EPISODE, "--port", "0"]) == 2
+    assert "seminar: segno not installed; the seminar comes with geosim's seminar extra: pip install " \
+           "'geosim[seminar]'" in capsys.readouterr().err

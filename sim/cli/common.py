@@ -31,6 +31,15 @@ EXTRAS = {"pandas": "sweep", "pyarrow": "sweep", "SALib": "sweep", "distributed"
           "solara_assets": "viz", "altair": "viz", "starlette": "seminar", "uvicorn": "seminar", "segno": "seminar"}
 
 
+def require_extra(command: str, modules: tuple[str, ...], extra: str) -> None:
+    """Refuse a command whose optional extra is not installed, naming it, before anything slow starts."""
+    from importlib.util import find_spec
+
+    if missing := [name for name in modules if find_spec(name) is None]:
+        raise UsageError(f"{command}: {', '.join(missing)} not installed; the {command} comes with geosim's {extra} "
+                         f"extra: pip install 'geosim[{extra}]'")
+
+
 def bundled_scenarios() -> Traversable:
     """The scenarios shipped with geosim (in a checkout, `scenarios/`; installed, inside the package)."""
     from importlib import resources  # a hundredth of a second at start-up that only finding a scenario needs

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from sim.cli.common import SCENARIO_HELP, UsageError, scenario_path
+from sim.cli.common import SCENARIO_HELP, UsageError, require_extra, scenario_path
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -28,14 +27,9 @@ DASHBOARD_NEEDS = ("solara", "solara_assets", "altair", "pandas", "networkx")
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve the model live in a browser; checked first (the extra, the scenario, the port), then the slow imports."""
-    from importlib.util import find_spec
-
     from sim.scenario import load_scenario
 
-    if missing := [name for name in DASHBOARD_NEEDS if find_spec(name) is None]:
-        print(f"dashboard: {', '.join(missing)} not installed; the dashboard comes with geosim's viz extra: "
-              "pip install 'geosim[viz]'", file=sys.stderr)
-        return 2
+    require_extra("dashboard", DASHBOARD_NEEDS, "viz")
     path = scenario_path(args.scenario)
     scenario = load_scenario(path)
     from sim.app.serve import PortError, serve

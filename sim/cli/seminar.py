@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import socket
 import sqlite3
-import sys
 from pathlib import Path
 
-from sim.cli.common import SCENARIO_HELP, UsageError, scenario_path
+from sim.cli.common import SCENARIO_HELP, UsageError, require_extra, scenario_path
 
 NEEDS = ("starlette", "uvicorn", "segno")
 
@@ -34,7 +33,6 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_seminar(args: argparse.Namespace) -> int:
-    from importlib.util import find_spec
 
     from sim.app.seminar import case as cases
 
@@ -44,10 +42,7 @@ def cmd_seminar(args: argparse.Namespace) -> int:
         return 0
     if not args.scenario:
         raise UsageError("seminar: give a scenario or a history episode (run_sim.py seminar --cases lists them)")
-    if missing := [name for name in NEEDS if find_spec(name) is None]:
-        print(f"seminar: {', '.join(missing)} not installed; the seminar comes with geosim's seminar extra: "
-              "pip install 'geosim[seminar]'", file=sys.stderr)
-        return 2
+    require_extra("seminar", NEEDS, "seminar")
     if not 1 <= args.students <= 500:
         raise UsageError(f"--students {args.students}: give 1 to 500")
     case = cases.load(scenario_path(args.scenario))
