@@ -58,14 +58,20 @@ def check_page_one(text: str, summary: dict[str, Any]) -> None:
         assert word not in text.lower(), f"page 1 says {word!r}"
 
 
+def check_pdf_page_one(path: Path, summary: dict[str, Any]) -> PdfReader:
+    """Page 1 of a PDF: one image and a sentence per actor; page 2 begins the appendix."""
+    reader = PdfReader(path)
+    check_page_one(reader.pages[0].extract_text(), summary)
+    assert len(reader.pages[0].images) == 1
+    assert reader.pages[1].extract_text().lstrip().startswith("Appendix")
+    return reader
+
+
 def test_page_one_of_the_pdf_is_the_chart_and_a_sentence_per_actor(run: tuple[Path, dict[str, Any]]) -> None:
     folder, summary = run
-    reader = PdfReader(folder / "report.pdf")
-    check_page_one(reader.pages[0].extract_text(), summary)
-    [image] = reader.pages[0].images
+    reader = check_pdf_page_one(folder / "report.pdf", summary)
     with Image.open(folder / "reactions.png") as chart:
-        assert image.image.size == chart.size  # the reactions chart, whole
-    assert reader.pages[1].extract_text().lstrip().startswith("Appendix")
+        assert reader.pages[0].images[0].image.size == chart.size  # the reactions chart, whole
 
 
 def test_page_one_of_the_html_is_the_chart_and_a_sentence_per_actor(run: tuple[Path, dict[str, Any]]) -> None:
@@ -93,10 +99,7 @@ def test_report_html_printed_by_a_browser_keeps_page_one_alone(run: tuple[Path, 
             page.pdf(path=str(tmp_path / "printed.pdf"), format="A4")
         finally:
             browser.close()
-    reader = PdfReader(tmp_path / "printed.pdf")
-    check_page_one(reader.pages[0].extract_text(), summary)
-    assert len(reader.pages[0].images) == 1
-    assert reader.pages[1].extract_text().lstrip().startswith("Appendix")
+    check_pdf_page_one(tmp_path / "printed.pdf", summary)
 
 
 def test_page_one_of_the_markdown_is_the_chart_and_a_sentence_per_actor(run: tuple[Path, dict[str, Any]]) -> None:
