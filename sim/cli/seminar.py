@@ -6,8 +6,12 @@ import argparse
 import socket
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli.common import SCENARIO_HELP, UsageError, require_extra, scenario_path
+
+if TYPE_CHECKING:
+    from sim.app.seminar.case import Case
 
 NEEDS = ("starlette", "uvicorn", "segno")
 
@@ -82,17 +86,15 @@ def room_address(host: str) -> str:
         probe.close()
 
 
-def _serve(case: object, path: Path, actors: list[str], students: int, host: str, sock: socket.socket) -> int:
+def _serve(case: Case, path: Path, actors: list[str], students: int, host: str, sock: socket.socket) -> int:
     import threading
 
     import uvicorn
 
     from sim.app.seminar import export
-    from sim.app.seminar.case import Case
     from sim.app.seminar.server import Seminar, build
     from sim.app.seminar.store import Round
 
-    assert isinstance(case, Case)
     resumed = path.exists()
     try:
         round_ = Round(path, case.scenario.name, actors, students)
